@@ -1,0 +1,83 @@
+package org.spacetime.gst.framework;
+
+import com.sun.jna.Pointer;
+
+import org.spacetime.gst.jna.Gst;
+
+/**
+ * Base for elements with one always sink pad and one always src pad (templates named "sink" and
+ * "src"), for filters that may emit more than they receive: {@link #chain} gets every input
+ * buffer, {@link #sinkEvent} every sink event, and the element may run its own streaming task on
+ * the src pad ({@link #startTask}).
+ */
+public abstract class PadElement extends Element {
+    private Pointer sinkPad;
+    private Pointer srcPad;
+
+    @Override
+    protected void instanceInit() {
+        Pointer klass = handle().getPointer(0);
+        sinkPad = Gst.gst_pad_new_from_template(Gst.gst_element_class_get_pad_template(klass, "sink"), "sink");
+        srcPad = Gst.gst_pad_new_from_template(Gst.gst_element_class_get_pad_template(klass, "src"), "src");
+        Callbacks.installPadFunctions(sinkPad, srcPad);
+        // Caps and allocation queries pass through to the peers, as for any filter that keeps the format.
+        Layout l = Layout.get();
+        int proxy = l.constant("GST_PAD_FLAG_PROXY_CAPS") | l.constant("GST_PAD_FLAG_PROXY_ALLOCATION");
+        long flags = l.offset("GstObject", "flags");
+        for (Pointer pad : new Pointer[] {sinkPad, srcPad}) {
+            pad.setInt(flags, pad.getInt(flags) | proxy);
+        }
+        Gst.gst_element_add_pad(handle(), sinkPad);
+        Gst.gst_element_add_pad(handle(), srcPad);
+    }
+
+    /** One input buffer (owned by the callee: push it on or unref it). Returns a flow value. */
+    protected abstract int chain(Buffer buffer) throws ElementException;
+
+    /**
+     * One event on the sink pad; the default forwards it. Return whether it was handled.
+     * @param event the GstEvent* (ownership passes to this method)
+     */
+    protected boolean sinkEvent(Event event) throws ElementException {
+        return forward(event);
+    }
+
+    /** State change hook, called before chaining up (upwards) or after (downwards). */
+    protected void stateChanged(StateChange change) {}
+
+    protected final boolean forward(Event event) {
+        return Gst.gst_pad_event_default(sinkPad, handle(), event.handle());
+    }
+
+    protected final int push(Buffer buffer) {
+        return Gst.gst_pad_push(srcPad, buffer.handle());
+    }
+
+    protected final boolean pushEvent(Pointer event) {
+        return Gst.gst_pad_push_event(srcPad, event);
+    }
+
+    /** Runs {@link #taskIteration()} repeatedly on a GStreamer task of the src pad. */
+    protected final boolean startTask() {
+        return Gst.gst_pad_start_task(srcPad, Callbacks.TASK, handle(), null);
+    }
+
+    protected final boolean pauseTask() {
+        return Gst.gst_pad_pause_task(srcPad);
+    }
+
+    protected final boolean stopTask() {
+        return Gst.gst_pad_stop_task(srcPad);
+    }
+
+    /** One iteration of the src pad task (see {@link #startTask}). */
+    protected void taskIteration() throws ElementException {}
+
+    protected final Pointer sinkPad() {
+        return sinkPad;
+    }
+
+    protected final Pointer srcPad() {
+        return srcPad;
+    }
+}

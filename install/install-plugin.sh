@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs the built plugin so that plain gst-inspect-1.0 / gst-launch-1.0 find it:
+#   libgstspacetime.so + libgstspacetime.conf  -> $PLUGIN_DIR (default ~/.local/share/gstreamer-1.0/plugins)
+#   the jars it runs                           -> $LIB_DIR    (default ~/.local/share/spacetime/lib)
+# Options: --plugin-dir DIR, --lib-dir DIR, --extra-classpath CP (e.g. test jars).
+# Reinstalling always rewrites the .so, which makes GStreamer rescan it even after a failed load.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+plugin_dir="${HOME}/.local/share/gstreamer-1.0/plugins"
+lib_dir="${HOME}/.local/share/spacetime/lib"
+extra=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --plugin-dir) plugin_dir="$2"; shift 2 ;;
+    --lib-dir) lib_dir="$2"; shift 2 ;;
+    --extra-classpath) extra="$2"; shift 2 ;;
+    *) echo "install-plugin: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+fail() { echo "install-plugin: ERROR: $*" >&2; exit 1; }
+
+so="$root/plugin/target/native/libgstspacetime.so"
+[ -f "$so" ] || fail "$so not built: run install/build-and-install.sh"
+ls "$root"/plugin/target/lib/*.jar >/dev/null 2>&1 || fail "no jars in plugin/target/lib: run install/build-and-install.sh"
+
+java_bin="$(command -v java)" || fail "java not found"
+libjvm="$(dirname "$(dirname "$(readlink -f "$java_bin")")")/lib/server/libjvm.so"
+[ -f "$libjvm" ] || fail "libjvm.so not found next to $java_bin (expected $libjvm)"
+
+mkdir -p "$plugin_dir" "$lib_dir"
+rm -f "$lib_dir"/*.jar
+cp "$root"/plugin/target/lib/*.jar "$lib_dir"/
+classpath="$(ls "$lib_dir"/*.jar | tr '\n' ':' | sed 's/:$//')"
+[ -n "$extra" ] && classpath="$classpath:$extra"
+{
+  echo "# Written by install/install-plugin.sh. Read by libgstspacetime.so at plugin load."
+  echo "classpath=$classpath"
+  echo "jvm=$libjvm"
+  echo "option=-Xss2m"
+  echo "option=-Dspacetime.models=$root/models"
+} > "$plugin_dir/libgstspacetime.conf.tmp"
+mv "$plugin_dir/libgstspacetime.conf.tmp" "$plugin_dir/libgstspacetime.conf"
+rm -f "$plugin_dir/libgstspacetime.so"
+cp "$so" "$plugin_dir/libgstspacetime.so"
+echo "install-plugin: installed $plugin_dir/libgstspacetime.so (jars in $lib_dir, JVM $libjvm)"

@@ -1,0 +1,1 @@
+"""Training, export and evaluation of Spacetime's default model (World v1)."""

@@ -1,0 +1,157 @@
+"""Exports a trained run to a model package: four ONNX graphs (opset 17), tokenizer.json, model.json,
+and golden fixtures for the Java runtime's tests.
+
+    python3 -m spacetime_train.export --weights runs/default/weights.pt --out ../spacetime-world-v1
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+import numpy as np
+import onnx
+import torch
+
+from . import networks as N
+from .flow import euler_sample
+from .package import Model, manifest
+
+OPSET = 17
+
+
+class _Decoder(torch.nn.Module):
+    def __init__(self, dec):
+        super().__init__()
+        self.dec = dec
+
+    def forward(self, latents):
+        return self.dec(latents)
+
+
+class _Encoder(torch.nn.Module):
+    def __init__(self, enc):
+        super().__init__()
+        self.enc = enc
+
+    def forward(self, frames):
+        return self.enc(frames)[0]
+
+
+def io_spec(name, dtype, shape):
+    return {"name": name, "dtype": dtype, "shape": shape}
+
+
+def graph_specs(c) -> dict:
+    """Role -> file, inputs and outputs; symbolic dimensions are strings."""
+    C, D = c["latent_channels"], c["dit_dim"]
+    return {
+        "text_encoder": {"file": "text_encoder.onnx",
+                         "inputs": [io_spec("input_ids", "int64", ["batch", "tokens"]),
+                                    io_spec("attention_mask", "int64", ["batch", "tokens"])],
+                         "outputs": [io_spec("text_embeddings", "float32", ["batch", "tokens", D])]},
+        "denoiser": {"file": "denoiser.onnx",
+                     "inputs": [io_spec("latents", "float32", ["batch", C, "latent_frames", "latent_height", "latent_width"]),
+                                io_spec("timesteps", "float32", ["batch", "latent_frames"]),
+                                io_spec("text_embeddings", "float32", ["batch", "tokens", D]),
+                                io_spec("text_mask", "int64", ["batch", "tokens"])],
+                     "outputs": [io_spec("velocity", "float32", ["batch", C, "latent_frames", "latent_height", "latent_width"])]},
+        "vae_encoder": {"file": "vae_encoder.onnx",
+                        "inputs": [io_spec("frames", "float32", ["batch", 3, "frames", "height", "width"])],
+                        "outputs": [io_spec("latents", "float32", ["batch", C, "latent_frames", "latent_height", "latent_width"])]},
+        "vae_decoder": {"file": "vae_decoder.onnx",
+                        "inputs": [io_spec("latents", "float32", ["batch", C, "latent_frames", "latent_height", "latent_width"])],
+                        "outputs": [io_spec("frames", "float32", ["batch", 3, "decoded_frames", "height", "width"])]},
+    }
+
+
+def _dynamic_axes(spec):
+    axes = {}
+    for io in spec["inputs"] + spec["outputs"]:
+        axes[io["name"]] = {i: d for i, d in enumerate(io["shape"]) if isinstance(d, str)}
+    return axes
+
+
+def export_graphs(model: Model, out: str) -> dict:
+    specs = graph_specs(model.config)
+    C = model.config["latent_channels"]
+    ids, mask = (torch.tensor(v) for v in zip(*[model.tok.encode("a red circle moves left on a black background")]))
+    text = model.text(ids, mask)
+    examples = {
+        "text_encoder": (model.text, (ids, mask)),
+        "denoiser": (model.dit, (torch.randn(1, C, 3, 8, 8), torch.rand(1, 3), text.detach(), mask)),
+        "vae_encoder": (_Encoder(model.enc), (torch.rand(1, 3, 5, 64, 64) * 2 - 1,)),
+        "vae_decoder": (_Decoder(model.dec), (torch.randn(1, C, 2, 8, 8),)),
+    }
+    for role, (module, args) in examples.items():
+        spec = specs[role]
+        path = os.path.join(out, spec["file"])
+        torch.onnx.export(module, args, path, opset_version=OPSET, do_constant_folding=True,
+                          input_names=[i["name"] for i in spec["inputs"]],
+                          output_names=[o["name"] for o in spec["outputs"]],
+                          dynamic_axes=_dynamic_axes(spec))
+        onnx.checker.check_model(onnx.load(path))
+        spec["sha256"] = _sha256(path)
+    return specs
+
+
+def _sha256(path):
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_fixtures(model: Model, out: str) -> None:
+    """Golden cases for the Java runtime: inputs, noise and the reference Euler sampler's output."""
+    os.makedirs(out, exist_ok=True)
+    cases = []
+    for seed, prompt, frames, size in [(1, "a red circle moves right on a black background", 9, (64, 64)),
+                                       (2, "a big blue square moves down on a white background", 5, (64, 96))]:
+        g = torch.Generator().manual_seed(seed)
+        t_lat = 1 + (frames - 1) // N.TEMPORAL
+        h, w = size
+        noise = torch.randn(1, model.config["latent_channels"], t_lat, h // N.SPATIAL, w // N.SPATIAL, generator=g)
+        text, mask = model.encode_text([prompt])
+        utext, umask = model.encode_text([""])
+        steps, guidance, shift = 4, 4.0, 3.0
+        fn = lambda x, t: model.velocity(x, t, text, mask, utext, umask, guidance)
+        clean_mask = torch.zeros(1, t_lat)
+        lat = euler_sample(fn, noise, torch.zeros_like(noise), clean_mask, steps, shift)
+        video = model.decode_video(lat)
+        name = f"case{seed}"
+        noise.numpy().astype("<f4").tofile(os.path.join(out, name + ".noise.f32"))
+        lat.numpy().astype("<f4").tofile(os.path.join(out, name + ".latents.f32"))
+        video.numpy().tofile(os.path.join(out, name + ".frames.u8"))
+        cases.append({"name": name, "prompt": prompt, "negative_prompt": "", "seed": seed, "frames": frames,
+                      "width": w, "height": h, "steps": steps, "guidance": guidance, "shift": shift,
+                      "sampler": "euler", "noise_shape": list(noise.shape), "latents_shape": list(lat.shape),
+                      "frames_shape": list(video.shape)})
+    with open(os.path.join(out, "cases.json"), "w") as f:
+        json.dump({"about": "Reference Euler sampler (spacetime_train.flow.euler_sample) in PyTorch; "
+                            "little-endian float32 noise and latents, uint8 frames (B, F, H, W, RGB).",
+                   "cases": cases}, f, indent=1)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--weights", required=True)
+    ap.add_argument("--out", required=True, help="package directory to write")
+    ap.add_argument("--fixtures", help="directory for golden fixtures")
+    args = ap.parse_args(argv)
+    torch.manual_seed(0)
+    model = Model(args.weights)
+    os.makedirs(args.out, exist_ok=True)
+    specs = export_graphs(model, args.out)
+    model.tok.save(os.path.join(args.out, "tokenizer.json"))
+    with open(os.path.join(args.out, "model.json"), "w") as f:
+        json.dump(manifest(model, specs), f, indent=1)
+    if args.fixtures:
+        write_fixtures(model, args.fixtures)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+"""The three networks of the default model: a causal video autoencoder, a text encoder, and a
+diffusion transformer over spacetime patches. All shapes are dynamic so one set of weights serves
+any frame count and any size that is a multiple of the autoencoder's spatial factor.
+
+Layout: frames (B, 3, F, H, W) in [-1, 1]; latents (B, C, T, h, w); T = 1 + (F - 1) / 4 (the first
+frame is encoded on its own), h = H / 8, w = W / 8.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+SPATIAL = 8
+TEMPORAL = 4
+
+
+# ------------------------------------------------------------------------------ autoencoder
+
+class ResBlock(nn.Module):
+    def __init__(self, ch: int):
+        super().__init__()
+        self.norm1, self.conv1 = nn.GroupNorm(8, ch), nn.Conv2d(ch, ch, 3, padding=1)
+        self.norm2, self.conv2 = nn.GroupNorm(8, ch), nn.Conv2d(ch, ch, 3, padding=1)
+
+    def forward(self, x):
+        h = self.conv1(F.silu(self.norm1(x)))
+        return x + self.conv2(F.silu(self.norm2(h)))
+
+
+class VideoEncoder(nn.Module):
+    """Each block of 4 frames (stacked on channels) is one latent frame. The clip is front-padded
+    with 3 copies of its first frame, so latent 0 depends on frame 0 alone (image-to-video)."""
+
+    def __init__(self, latent_channels: int = 16, widths=(32, 64, 128, 160)):
+        super().__init__()
+        layers = [nn.Conv2d(3 * TEMPORAL, widths[0], 3, padding=1)]
+        for cin, cout in zip(widths[:-1], widths[1:]):
+            layers += [ResBlock(cin), nn.Conv2d(cin, cout, 3, stride=2, padding=1)]
+        layers += [ResBlock(widths[-1]), ResBlock(widths[-1]), nn.GroupNorm(8, widths[-1]), nn.SiLU(),
+                   nn.Conv2d(widths[-1], 2 * latent_channels, 1)]
+        self.net = nn.Sequential(*layers)
+        self.latent_channels = latent_channels
+
+    def forward(self, frames: torch.Tensor):
+        """frames (B, 3, F, H, W), F = 1 + 4k -> (mean, logvar), each (B, C, 1 + k, H/8, W/8)."""
+        b, c, f, h, w = frames.shape
+        padded = torch.cat([frames[:, :, :1].expand(b, c, TEMPORAL - 1, h, w), frames], dim=2)
+        t = padded.shape[2] // TEMPORAL
+        blocks = padded.reshape(b, c, t, TEMPORAL, h, w).permute(0, 2, 3, 1, 4, 5).reshape(b * t, c * TEMPORAL, h, w)
+        moments = self.net(blocks)
+        moments = moments.reshape(b, t, 2 * self.latent_channels, h // SPATIAL, w // SPATIAL).permute(0, 2, 1, 3, 4)
+        mean, logvar = moments.chunk(2, dim=1)
+        return mean, logvar.clamp(-20, 10)
+
+
+class VideoDecoder(nn.Module):
+    """Latent frame -> 4 frames. Latent 0 of a clip decodes to its first frame (the last of the 4)."""
+
+    def __init__(self, latent_channels: int = 16, widths=(160, 128, 64, 32)):
+        super().__init__()
+        layers = [nn.Conv2d(latent_channels, widths[0], 3, padding=1), ResBlock(widths[0]), ResBlock(widths[0])]
+        for cin, cout in zip(widths[:-1], widths[1:]):
+            layers += [nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(cin, cout, 3, padding=1), ResBlock(cout)]
+        layers += [nn.GroupNorm(8, widths[-1]), nn.SiLU(), nn.Conv2d(widths[-1], 3 * TEMPORAL, 3, padding=1)]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, latents: torch.Tensor) -> torch.Tensor:
+        """latents (B, C, T, h, w) -> frames (B, 3, 4T, 8h, 8w); a clip's frames are [3:]."""
+        b, c, t, h, w = latents.shape
+        x = self.net(latents.permute(0, 2, 1, 3, 4).reshape(b * t, c, h, w))
+        x = x.reshape(b, t, TEMPORAL, 3, h * SPATIAL, w * SPATIAL).permute(0, 3, 1, 2, 4, 5)
+        return x.reshape(b, 3, t * TEMPORAL, h * SPATIAL, w * SPATIAL)
+
+
+# ------------------------------------------------------------------------------ text encoder
+
+class Attention(nn.Module):
+    """Multi-head attention in plain matmul/softmax (exports to any ONNX opset); key_bias adds
+    -1e4 at masked keys."""
+
+    def __init__(self, dim: int, heads: int, kv_dim: int | None = None):
+        super().__init__()
+        self.heads = heads
+        self.q = nn.Linear(dim, dim)
+        self.kv = nn.Linear(kv_dim or dim, 2 * dim)
+        self.out = nn.Linear(dim, dim)
+
+    def forward(self, x, context=None, key_bias=None):
+        context = x if context is None else context
+        b, n, d = x.shape
+        hd = d // self.heads
+        q = self.q(x).reshape(b, n, self.heads, hd).transpose(1, 2)
+        k, v = self.kv(context).reshape(b, -1, 2, self.heads, hd).permute(2, 0, 3, 1, 4)
+        scores = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(hd))
+        if key_bias is not None:
+            scores = scores + key_bias
+        y = torch.matmul(scores.softmax(dim=-1), v)
+        return self.out(y.transpose(1, 2).reshape(b, n, d))
+
+
+class TextEncoder(nn.Module):
+    def __init__(self, vocab_size: int, max_tokens: int, dim: int = 128, out_dim: int = 192, depth: int = 2):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, dim)
+        self.pos = nn.Parameter(torch.zeros(1, max_tokens, dim))
+        nn.init.normal_(self.pos, std=0.02)
+        self.layers = nn.ModuleList([nn.ModuleDict({
+            "norm1": nn.LayerNorm(dim), "attn": Attention(dim, 4),
+            "norm2": nn.LayerNorm(dim), "mlp": nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim)),
+        }) for _ in range(depth)])
+        self.norm = nn.LayerNorm(dim)
+        self.proj = nn.Linear(dim, out_dim)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        x = self.embed(input_ids) + self.pos[:, : input_ids.shape[1]]
+        bias = ((1.0 - attention_mask.to(x.dtype)) * -1e4)[:, None, None, :]
+        for layer in self.layers:
+            x = x + layer["attn"](layer["norm1"](x), key_bias=bias)
+            x = x + layer["mlp"](layer["norm2"](x))
+        return self.proj(self.norm(x))
+
+
+# ------------------------------------------------------------------------------ denoiser
+
+def sincos(positions: torch.Tensor, dim: int, max_period: float = 10000.0) -> torch.Tensor:
+    """Sinusoidal embedding of float positions (...,) -> (..., dim)."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32, device=positions.device) / half)
+    args = positions.float().unsqueeze(-1) * freqs
+    return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
+
+
+def spacetime_positions(t: int, h: int, w: int, dim: int, device) -> torch.Tensor:
+    """Factorised 3-D sin-cos position of every patch token, computed in the graph from the grid
+    size, so the same weights run at any frame count, height and width. (t*h*w, dim)."""
+    dt, dy = dim // 4, dim // 4 * 1
+    dx = dim - dt - dy
+    tt = torch.arange(t, device=device).float()
+    yy = torch.arange(h, device=device).float()
+    xx = torch.arange(w, device=device).float()
+    et = sincos(tt, dt, 100.0)[:, None, None, :].expand(t, h, w, dt)
+    ey = sincos(yy, dy, 100.0)[None, :, None, :].expand(t, h, w, dy)
+    ex = sincos(xx, dx, 100.0)[None, None, :, :].expand(t, h, w, dx)
+    return torch.cat([et, ey, ex], dim=-1).reshape(t * h * w, dim)
+
+
+class DiTBlock(nn.Module):
+    """Self-attention over all spacetime tokens, cross-attention to text, MLP; adaLN-single
+    modulation (PixArt-alpha) from the per-frame conditioning vector."""
+
+    def __init__(self, dim: int, heads: int, mlp_ratio: int = 4):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(dim, elementwise_affine=True)
+        self.attn = Attention(dim, heads)
+        self.norm_cross = nn.LayerNorm(dim)
+        self.cross = Attention(dim, heads)
+        self.norm2 = nn.LayerNorm(dim, elementwise_affine=True)
+        self.mlp = nn.Sequential(nn.Linear(dim, mlp_ratio * dim), nn.GELU(approximate="tanh"), nn.Linear(mlp_ratio * dim, dim))
+        self.table = nn.Parameter(torch.randn(6, dim) / math.sqrt(dim))
+
+    def forward(self, x, mod, text, text_bias):
+        # mod: (B, N, 6, D) per-token modulation (each token takes its latent frame's conditioning)
+        shift1, scale1, gate1, shift2, scale2, gate2 = (mod + self.table).unbind(dim=2)
+        x = x + gate1 * self.attn(self.norm1(x) * (1 + scale1) + shift1)
+        x = x + self.cross(self.norm_cross(x), context=text, key_bias=text_bias)
+        x = x + gate2 * self.mlp(self.norm2(x) * (1 + scale2) + shift2)
+        return x
+
+
+class Denoiser(nn.Module):
+    """Diffusion transformer over 1x2x2 spacetime patches of the latent; predicts the flow velocity.
+    One timestep per latent frame: frames given clean (t = 0) act as conditioning."""
+
+    def __init__(self, latent_channels: int = 16, dim: int = 192, depth: int = 8, heads: int = 6, patch: int = 2):
+        super().__init__()
+        self.patch, self.dim, self.c = patch, dim, latent_channels
+        self.proj_in = nn.Linear(latent_channels * patch * patch, dim)
+        self.t_embed = nn.Sequential(nn.Linear(256, dim), nn.SiLU(), nn.Linear(dim, dim))
+        self.text_pool = nn.Linear(dim, dim)
+        self.adaln = nn.Sequential(nn.SiLU(), nn.Linear(dim, 6 * dim))
+        self.blocks = nn.ModuleList([DiTBlock(dim, heads) for _ in range(depth)])
+        self.norm_out = nn.LayerNorm(dim, elementwise_affine=True)
+        self.out_table = nn.Parameter(torch.randn(2, dim) / math.sqrt(dim))
+        self.proj_out = nn.Linear(dim, latent_channels * patch * patch)
+        nn.init.zeros_(self.adaln[1].weight); nn.init.zeros_(self.adaln[1].bias)
+        nn.init.zeros_(self.proj_out.weight); nn.init.zeros_(self.proj_out.bias)
+
+    def forward(self, latents, timesteps, text, text_mask):
+        """latents (B, C, T, h, w); timesteps (B, T) in [0, 1] (1 = pure noise); text (B, L, D);
+        text_mask (B, L) int -> velocity (B, C, T, h, w)."""
+        b, c, t, h, w = latents.shape
+        p = self.patch
+        gh, gw = h // p, w // p
+        x = latents.reshape(b, c, t, gh, p, gw, p).permute(0, 2, 3, 5, 1, 4, 6).reshape(b, t * gh * gw, c * p * p)
+        x = self.proj_in(x) + spacetime_positions(t, gh, gw, self.dim, latents.device)
+
+        maskf = text_mask.to(x.dtype)
+        pooled = (text * maskf.unsqueeze(-1)).sum(1) / maskf.sum(1, keepdim=True).clamp(min=1.0)
+        cond = self.t_embed(sincos(timesteps * 1000.0, 256)) + self.text_pool(pooled).unsqueeze(1)   # (B, T, D)
+        mod = self.adaln(cond).reshape(b, t, 1, 6, self.dim).expand(b, t, gh * gw, 6, self.dim)
+        mod = mod.reshape(b, t * gh * gw, 6, self.dim)
+        text_bias = ((1.0 - maskf) * -1e4)[:, None, None, :]
+        for block in self.blocks:
+            x = block(x, mod, text, text_bias)
+
+        tok_cond = cond.reshape(b, t, 1, self.dim).expand(b, t, gh * gw, self.dim).reshape(b, t * gh * gw, self.dim)
+        shift, scale = (self.out_table.unsqueeze(0).unsqueeze(0) + tok_cond.unsqueeze(2)).unbind(dim=2)
+        x = self.proj_out(self.norm_out(x) * (1 + scale) + shift)
+        x = x.reshape(b, t, gh, gw, c, p, p).permute(0, 4, 1, 2, 5, 3, 6)
+        return x.reshape(b, c, t, h, w)

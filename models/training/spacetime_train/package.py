@@ -1,0 +1,88 @@
+"""Loads trained weights into the networks, and the model-package manifest (models/README.md)."""
+from __future__ import annotations
+
+import torch
+
+from . import networks as N
+from .train import CONFIG, WINDOW_LATENTS, build
+
+FORMAT_VERSION = 1
+DEFAULT_STEPS = 10
+DEFAULT_GUIDANCE = 4.0
+SHIFT = 3.0  # timestep shift for sampling: measured best of {1, 3} x guidance {4, 7} (models/README.md)
+
+
+class Model:
+    """The trained default model in eval mode, weights from a run's weights.pt."""
+
+    def __init__(self, weights_path: str):
+        w = torch.load(weights_path, map_location="cpu", weights_only=False)
+        self.config = w.get("config", CONFIG)
+        self.tok, self.enc, self.dec, self.text, self.dit = build(self.config)
+        self.enc.load_state_dict(w["enc"]); self.dec.load_state_dict(w["dec"])
+        self.text.load_state_dict(w["ema_text"]); self.dit.load_state_dict(w["ema_dit"])
+        for m in (self.enc, self.dec, self.text, self.dit):
+            m.eval()
+        self.latent_shift, self.latent_scale = w["latent_shift"], w["latent_scale"]
+        self.steps = {"vae_step": w.get("vae_step"), "dit_step": w.get("dit_step")}
+
+    @torch.no_grad()
+    def encode_text(self, prompts):
+        ids, mask = zip(*[self.tok.encode(p) for p in prompts])
+        ids, mask = torch.tensor(ids), torch.tensor(mask)
+        return self.text(ids, mask), mask
+
+    @torch.no_grad()
+    def velocity(self, x, t, text, mask, uncond_text, uncond_mask, guidance: float):
+        """Classifier-free guided velocity, conditional and unconditional in one batch."""
+        b = x.shape[0]
+        v = self.dit(torch.cat([x, x]), torch.cat([t, t]), torch.cat([text, uncond_text]), torch.cat([mask, uncond_mask]))
+        vc, vu = v[:b], v[b:]
+        return vu + guidance * (vc - vu)
+
+    @torch.no_grad()
+    def encode_video(self, frames01):
+        """frames (B, F, H, W, 3) uint8 -> scaled latents."""
+        x = frames01.permute(0, 4, 1, 2, 3).float() / 127.5 - 1
+        return (self.enc(x)[0] - self.latent_shift) * self.latent_scale
+
+    @torch.no_grad()
+    def decode_video(self, latents, drop_first: bool = True):
+        x = self.dec(latents / self.latent_scale + self.latent_shift)
+        if drop_first:
+            x = x[:, :, N.TEMPORAL - 1:]
+        return ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 4, 1)
+
+
+def manifest(model: Model, files: dict) -> dict:
+    c = model.config
+    return {
+        "format": "spacetime-model-package",
+        "format_version": FORMAT_VERSION,
+        "name": "spacetime-world-v1",
+        "version": "1.0.0",
+        "license": "Apache-2.0",
+        "description": "Small latent video diffusion model (causal video autoencoder + diffusion transformer over "
+                       "spacetime patches) trained from scratch on Spacetime World v1.",
+        "training_data": "Procedurally rendered, captioned clips of Spacetime World v1 (shared/world/WORLD.md); "
+                         "the three held-out compositions were excluded by construction.",
+        "training": {"command": "models/training/train-default-model.sh", **model.steps},
+        "video": {
+            "native_fps": 8,
+            "native_size": {"width": 64, "height": 64},
+            "allowed_sizes": {"multiple_of": N.SPATIAL * c["patch"], "min": 32, "max": 256,
+                              "trained": [[64, 64], [96, 64], [64, 96]]},
+            "frames_per_window": 1 + (WINDOW_LATENTS - 1) * N.TEMPORAL,
+        },
+        "vae": {
+            "spatial_factor": N.SPATIAL, "temporal_factor": N.TEMPORAL, "latent_channels": c["latent_channels"],
+            "causal_first_frame": True, "scaling_factor": model.latent_scale, "shift_factor": model.latent_shift,
+            "pixel_range": [-1.0, 1.0],
+        },
+        "transformer": {"patch_size": [1, c["patch"], c["patch"]], "window_latent_frames": WINDOW_LATENTS,
+                        "hidden_size": c["dit_dim"], "depth": c["dit_depth"], "heads": c["dit_heads"]},
+        "scheduler": {"type": "flow-matching", "prediction": "velocity", "shift": SHIFT,
+                      "default_steps": DEFAULT_STEPS, "default_guidance": DEFAULT_GUIDANCE},
+        "text": {"tokenizer": "tokenizer.json", "max_tokens": model.tok.max_tokens},
+        "files": files,
+    }

@@ -1,0 +1,68 @@
+"""Smoke run of the whole training/export path: a few steps, ONNX export, checker, manifest."""
+import json
+import os
+
+import numpy as np
+import onnx
+import torch
+
+from spacetime_train import networks as N
+from spacetime_train.export import main as export_main
+from spacetime_train.train import main as train_main
+
+PACKAGE = os.path.join(os.path.dirname(__file__), "..", "..", "spacetime-world-v1")
+
+
+def test_encoder_is_causal_first_frame_alone():
+    enc = N.VideoEncoder().eval()
+    x = torch.rand(1, 3, 9, 32, 32) * 2 - 1
+    y = x.clone()
+    y[:, :, 1:] = torch.rand(1, 3, 8, 32, 32)
+    with torch.no_grad():
+        a, b = enc(x)[0], enc(y)[0]
+        single = enc(x[:, :, :1])[0]
+    assert a.shape == (1, 16, 3, 4, 4)
+    assert torch.allclose(a[:, :, 0], b[:, :, 0]), "latent 0 depends on frame 0 only"
+    assert torch.allclose(single[:, :, 0], a[:, :, 0], atol=1e-6), "a single image is a valid input"
+
+
+def test_denoiser_any_size_and_frame_count():
+    dit = N.Denoiser(depth=1).eval()
+    text = torch.randn(2, 5, 192)
+    mask = torch.ones(2, 5, dtype=torch.long)
+    for t, h, w in [(1, 8, 8), (3, 8, 12), (5, 12, 8)]:
+        out = dit(torch.randn(2, 16, t, h, w), torch.rand(2, t), text, mask)
+        assert out.shape == (2, 16, t, h, w)
+
+
+def test_smoke_training_and_export(tmp_path):
+    run = tmp_path / "run"
+    train_main(["--out", str(run), "--device", "cpu", "--vae-steps", "2", "--vae-batch", "1",
+                "--dit-steps", "2", "--dit-batch", "2", "--threads", str(os.cpu_count())])
+    assert (run / "weights.pt").exists() and "dit step 2/2" in (run / "train.log").read_text()
+    pkg = tmp_path / "pkg"
+    export_main(["--weights", str(run / "weights.pt"), "--out", str(pkg), "--fixtures", str(tmp_path / "fx")])
+    manifest = json.loads((pkg / "model.json").read_text())
+    assert manifest["format_version"] == 1
+    for role in ("text_encoder", "denoiser", "vae_encoder", "vae_decoder"):
+        spec = manifest["files"][role]
+        model = onnx.load(str(pkg / spec["file"]))
+        onnx.checker.check_model(model)
+        assert [i.name for i in model.graph.input][:len(spec["inputs"])] == [i["name"] for i in spec["inputs"]]
+    cases = json.loads((tmp_path / "fx" / "cases.json").read_text())["cases"]
+    lat = np.fromfile(tmp_path / "fx" / "case1.latents.f32", dtype="<f4")
+    assert lat.size == np.prod(cases[0]["latents_shape"])
+
+
+def test_shipped_package_is_complete_and_small():
+    manifest = json.load(open(os.path.join(PACKAGE, "model.json")))
+    total = 0
+    for spec in manifest["files"].values():
+        path = os.path.join(PACKAGE, spec["file"])
+        onnx.checker.check_model(onnx.load(path))
+        total += os.path.getsize(path)
+    assert total < 40 * 1024 * 1024
+    for key in ("name", "version", "license", "description", "training_data", "video", "vae", "transformer",
+                "scheduler", "text"):
+        assert key in manifest
+    assert manifest["video"]["native_fps"] == 8 and manifest["video"]["native_size"] == {"width": 64, "height": 64}

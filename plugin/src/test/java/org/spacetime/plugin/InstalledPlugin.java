@@ -1,0 +1,88 @@
+package org.spacetime.plugin;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The plugin installed into a private directory by install/install-plugin.sh (with the test
+ * elements on its class path), and the stock GStreamer tools run against it with a private registry.
+ */
+final class InstalledPlugin {
+    record Result(int exitCode, String stdout, String stderr, long millis) {
+        String all() {
+            return stdout + stderr;
+        }
+    }
+
+    final Path root;
+    final Path pluginDir;
+    final Path registry;
+
+    InstalledPlugin(Path tmp) throws Exception {
+        this.root = Path.of(System.getProperty("user.dir")).getParent();
+        this.pluginDir = tmp.resolve("plugins");
+        this.registry = tmp.resolve("registry.bin");
+        install();
+    }
+
+    /** Runs install/install-plugin.sh into the private directories (what a user re-runs to fix things). */
+    void install() throws Exception {
+        String testJars;
+        try (Stream<Path> s = Files.list(root.resolve("plugin/target/test-lib"))) {
+            testJars = s.map(Path::toString).collect(Collectors.joining(":"));
+        }
+        Result r = run(List.of("bash", root.resolve("install/install-plugin.sh").toString(), "--plugin-dir",
+                pluginDir.toString(), "--lib-dir", pluginDir.getParent().resolve("lib").toString(),
+                "--extra-classpath", testJars), Map.of(), 60);
+        if (r.exitCode != 0) {
+            throw new IllegalStateException("install-plugin.sh failed: " + r.all());
+        }
+    }
+
+    Path conf() {
+        return pluginDir.resolve("libgstspacetime.conf");
+    }
+
+    Result tool(int timeoutSeconds, String... command) throws Exception {
+        return tool(Map.of(), timeoutSeconds, command);
+    }
+
+    Result tool(Map<String, String> env, int timeoutSeconds, String... command) throws Exception {
+        Map<String, String> e = new java.util.HashMap<>(env);
+        e.put("GST_PLUGIN_PATH", pluginDir.toString());
+        e.put("GST_REGISTRY_1_0", registry.toString());
+        return run(List.of(command), e, timeoutSeconds);
+    }
+
+    static Result run(List<String> command, Map<String, String> env, int timeoutSeconds) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command));
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("st-out", ".txt"), err = Files.createTempFile("st-err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError(command + " did not finish within " + timeoutSeconds + " s (hang); stderr: "
+                    + read(err));
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        Result r = new Result(p.exitValue(), read(out), read(err), ms);
+        Files.deleteIfExists(out);
+        Files.deleteIfExists(err);
+        return r;
+    }
+
+    private static String read(Path p) throws IOException {
+        return Files.readString(p, StandardCharsets.UTF_8);
+    }
+}
