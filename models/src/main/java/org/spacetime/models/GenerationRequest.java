@@ -1,0 +1,81 @@
+package org.spacetime.models;
+
+/**
+ * One request to the pipeline. Unset numbers (0 steps, NaN guidance) take the package defaults.
+ * Given frames may be of any size: they are resized to the model and kept, exactly, in the output.
+ */
+public record GenerationRequest(Task task, String prompt, String negativePrompt, long seed, int steps, double guidance,
+                                Sampler sampler, int width, int height, int frames, Video startFrames,
+                                Video endFrames, double strength) {
+
+    public static Builder builder(Task task) {
+        return new Builder(task);
+    }
+
+    /** The request with defaults filled from the manifest, checked (diffusers' check_inputs). */
+    GenerationRequest resolved(Manifest m) {
+        int w = width == 0 ? m.nativeWidth() : width, h = height == 0 ? m.nativeHeight() : height;
+        m.checkSize(w, h);
+        int n = frames == 0 ? m.framesPerWindow() : frames;
+        int st = steps == 0 ? m.defaultSteps() : steps;
+        double g = Double.isNaN(guidance) ? m.defaultGuidance() : guidance;
+        if (st < 1 || st > 1000) {
+            throw new IllegalArgumentException("steps " + st + " out of range; accepted 1..1000");
+        }
+        if (!(g >= 0 && g <= 50)) {
+            throw new IllegalArgumentException("guidance " + g + " out of range; accepted 0..50");
+        }
+        if (n < 1 || n > m.framesPerWindow()) {
+            throw new IllegalArgumentException("frames " + n + " out of range for one window; accepted 1.."
+                    + m.framesPerWindow() + " (longer clips: LongVideoGenerator)");
+        }
+        boolean needsStart = task == Task.IMAGE_TO_VIDEO || task == Task.EXTEND_FORWARD || task == Task.CONNECT
+                || task == Task.VIDEO_TO_VIDEO;
+        boolean needsEnd = task == Task.EXTEND_BACKWARD || task == Task.CONNECT;
+        if (needsStart && (startFrames == null || startFrames.frames() == 0)) {
+            throw new IllegalArgumentException(task + " needs startFrames (the given frames)");
+        }
+        if (needsEnd && (endFrames == null || endFrames.frames() == 0)) {
+            throw new IllegalArgumentException(task + " needs endFrames (the given frames)");
+        }
+        if (task == Task.VIDEO_TO_VIDEO && !(strength > 0 && strength <= 1)) {
+            throw new IllegalArgumentException("strength " + strength + " out of range; accepted (0, 1]");
+        }
+        if ((prompt == null || prompt.isBlank()) && task == Task.TEXT_TO_VIDEO) {
+            throw new IllegalArgumentException("text-to-video needs a non-empty prompt");
+        }
+        return new GenerationRequest(task, prompt == null ? "" : prompt, negativePrompt == null ? "" : negativePrompt,
+                seed, st, g, sampler, w, h, n, startFrames, endFrames, strength);
+    }
+
+    public static final class Builder {
+        private final Task task;
+        private String prompt = "", negativePrompt = "";
+        private long seed;
+        private int steps, width, height, frames;
+        private double guidance = Double.NaN, strength = 0.6;
+        private Sampler sampler = Sampler.DPMPP_2M;
+        private Video startFrames, endFrames;
+
+        private Builder(Task task) {
+            this.task = task;
+        }
+
+        public Builder prompt(String p) { prompt = p; return this; }
+        public Builder negativePrompt(String p) { negativePrompt = p; return this; }
+        public Builder seed(long s) { seed = s; return this; }
+        public Builder steps(int s) { steps = s; return this; }
+        public Builder guidance(double g) { guidance = g; return this; }
+        public Builder sampler(Sampler s) { sampler = s; return this; }
+        public Builder size(int w, int h) { width = w; height = h; return this; }
+        public Builder frames(int n) { frames = n; return this; }
+        public Builder startFrames(Video v) { startFrames = v; return this; }
+        public Builder endFrames(Video v) { endFrames = v; return this; }
+        public Builder strength(double s) { strength = s; return this; }
+
+        public GenerationRequest build() {
+            return new GenerationRequest(task, prompt, negativePrompt, seed, steps, guidance, sampler, width, height,
+                    frames, startFrames, endFrames, strength);
+        }
+    }
+}

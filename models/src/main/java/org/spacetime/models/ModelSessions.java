@@ -1,0 +1,140 @@
+package org.spacetime.models;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The four ONNX Runtime sessions of a package on one execution provider, each checked against the
+ * manifest (input/output names, dtypes, ranks) before any generation.
+ */
+public final class ModelSessions implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(ModelSessions.class);
+
+    public enum Role { TEXT_ENCODER, DENOISER, VAE_ENCODER, VAE_DECODER }
+
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final EnumMap<Role, OrtSession> sessions = new EnumMap<>(Role.class);
+    private final Device device;
+
+    ModelSessions(ModelPackage pkg, Device requested, int threads) {
+        Device used = requested;
+        try {
+            for (Role role : Role.values()) {
+                String name = role.name().toLowerCase();
+                GraphSpec spec = pkg.manifest().graphs().get(name);
+                OrtSession s;
+                try {
+                    s = create(pkg, name, used, threads);
+                } catch (CudaUnavailable e) {
+                    if (requested == Device.CUDA) {
+                        LOG.warn("CUDA was asked for but cannot start ({}); running on CPU", e.getMessage());
+                    } else {
+                        LOG.info("CUDA not available ({}); running on CPU", e.getMessage());
+                    }
+                    used = Device.CPU;
+                    try {
+                        s = create(pkg, name, used, threads);
+                    } catch (CudaUnavailable impossible) {
+                        throw new IllegalStateException(impossible);   // CPU sessions never ask for CUDA
+                    }
+                }
+                sessions.put(role, s);
+                check(spec, s, pkg);
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.device = used == Device.AUTO ? Device.CUDA : used;
+        LOG.info("model {} loaded on {}", pkg.manifest().name(), device);
+    }
+
+    private static final class CudaUnavailable extends Exception {
+        CudaUnavailable(String m) {
+            super(m);
+        }
+    }
+
+    private OrtSession create(ModelPackage pkg, String role, Device device, int threads) throws CudaUnavailable {
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            o.setIntraOpNumThreads(threads);
+            o.setInterOpNumThreads(1);
+            if (device != Device.CPU) {
+                try {
+                    o.addCUDA(0);
+                } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+                    throw new CudaUnavailable(e.getMessage());
+                }
+            }
+            return env.createSession(pkg.file(role).toString(), o);
+        } catch (OrtException e) {
+            throw new InvalidModelPackageException("cannot load " + pkg.file(role) + " (role " + role
+                    + "): ONNX Runtime says: " + e.getMessage() + "; the file may be truncated or not an ONNX model", e);
+        }
+    }
+
+    private static void check(GraphSpec spec, OrtSession s, ModelPackage pkg) {
+        try {
+            compare(spec, "input", spec.inputs(), s.getInputInfo(), pkg);
+            compare(spec, "output", spec.outputs(), s.getOutputInfo(), pkg);
+        } catch (OrtException e) {
+            throw new InvalidModelPackageException("cannot inspect " + spec.file() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void compare(GraphSpec spec, String kind, java.util.List<GraphSpec.Tensor> declared,
+                                Map<String, NodeInfo> actual, ModelPackage pkg) {
+        Map<String, NodeInfo> in = new LinkedHashMap<>(actual);
+        for (GraphSpec.Tensor t : declared) {
+            NodeInfo n = in.get(t.name());
+            if (n == null) {
+                throw new InvalidModelPackageException(pkg.directory().resolve(spec.file()) + ": " + kind + " '" + t.name()
+                        + "' declared in model.json is not in the graph; the graph has " + in.keySet());
+            }
+            TensorInfo ti = (TensorInfo) n.getInfo();
+            String dtype = ti.type == OnnxJavaType.FLOAT ? "float32" : ti.type == OnnxJavaType.INT64 ? "int64"
+                    : ti.type.toString().toLowerCase();
+            if (!dtype.equals(t.dtype()) || ti.getShape().length != t.rank()) {
+                throw new InvalidModelPackageException(pkg.directory().resolve(spec.file()) + ": " + kind + " '"
+                        + t.name() + "' is " + dtype + " of rank " + ti.getShape().length + "; model.json expects "
+                        + t.dtype() + " of rank " + t.rank());
+            }
+        }
+    }
+
+    public OrtSession get(Role role) {
+        return sessions.get(role);
+    }
+
+    public OrtEnvironment env() {
+        return env;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public void close() {
+        for (OrtSession s : sessions.values()) {
+            try {
+                s.close();
+            } catch (OrtException e) {
+                LOG.warn("closing session: {}", e.getMessage());
+            }
+        }
+        sessions.clear();
+    }
+}

@@ -1,0 +1,78 @@
+package org.spacetime.models;
+
+import java.io.IOException;
+import java.nio.LongBuffer;
+import java.util.Map;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/** Prompt text -> token ids (the package's tokenizer.json through DJL's tokenizers) -> text embeddings. */
+final class PromptEncoder implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(PromptEncoder.class);
+
+    /** Embeddings of a batch of prompts: (B, L, D) floats and the (B, L) mask. */
+    record Embeddings(float[] values, long[] mask, int batch, int tokens, int dim) {}
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final int maxTokens;
+
+    PromptEncoder(ModelPackage pkg) {
+        this.maxTokens = pkg.manifest().maxTokens();
+        try {
+            tokenizer = HuggingFaceTokenizer.newInstance(pkg.directory().resolve(pkg.manifest().tokenizerFile()),
+                    Map.of("padding", "false", "truncation", "false"));
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidModelPackageException("cannot load tokenizer " + pkg.manifest().tokenizerFile() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Token ids padded to max_tokens, with their mask; longer prompts are truncated with a warning. */
+    long[][] tokenize(String prompt) {
+        Encoding e = tokenizer.encode(prompt == null ? "" : prompt);
+        long[] ids = e.getIds();
+        if (ids.length > maxTokens) {
+            LOG.warn("prompt has {} tokens; the model reads {}: truncated to \"{}\"", ids.length, maxTokens,
+                    String.join(" ", java.util.Arrays.copyOfRange(e.getTokens(), 1, maxTokens)));
+        }
+        long[] padded = new long[maxTokens];
+        long[] mask = new long[maxTokens];
+        for (int i = 0; i < Math.min(ids.length, maxTokens); i++) {
+            padded[i] = ids[i];
+            mask[i] = 1;
+        }
+        return new long[][] {padded, mask};
+    }
+
+    Embeddings encode(ModelSessions s, String... prompts) throws OrtException {
+        int b = prompts.length;
+        long[] ids = new long[b * maxTokens], mask = new long[b * maxTokens];
+        for (int i = 0; i < b; i++) {
+            long[][] t = tokenize(prompts[i]);
+            System.arraycopy(t[0], 0, ids, i * maxTokens, maxTokens);
+            System.arraycopy(t[1], 0, mask, i * maxTokens, maxTokens);
+        }
+        long[] shape = {b, maxTokens};
+        try (OnnxTensor tIds = OnnxTensor.createTensor(s.env(), LongBuffer.wrap(ids), shape);
+             OnnxTensor tMask = OnnxTensor.createTensor(s.env(), LongBuffer.wrap(mask), shape);
+             OrtSession.Result r = s.get(ModelSessions.Role.TEXT_ENCODER).run(Map.of("input_ids", tIds, "attention_mask", tMask))) {
+            OnnxTensor out = (OnnxTensor) r.get(0);
+            long[] os = out.getInfo().getShape();
+            float[] values = new float[(int) (os[0] * os[1] * os[2])];
+            out.getFloatBuffer().get(values);
+            return new Embeddings(values, mask, b, maxTokens, (int) os[2]);
+        }
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

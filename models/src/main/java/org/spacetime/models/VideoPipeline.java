@@ -1,0 +1,288 @@
+package org.spacetime.models;
+
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.Map;
+import java.util.Random;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+
+/**
+ * The whole generation flow, top to bottom:
+ * <ol>
+ * <li>check the request and fill defaults from the manifest;</li>
+ * <li>encode prompt and negative prompt (batched, for classifier-free guidance);</li>
+ * <li>encode the given frames to clean latents and mark which latent frames they fix;</li>
+ * <li>start from seeded noise and integrate the flow: each step runs the denoiser once on the
+ *     [conditional, unconditional] pair, mixes the velocities by the guidance, and lets the
+ *     scheduler step; given latent frames stay clean (timestep 0);</li>
+ * <li>decode the latents and put the given frames back exactly.</li>
+ * </ol>
+ * Latent tensors are (C, T, h, w) floats for batch 1; all native resources are closed per call.
+ */
+public final class VideoPipeline {
+    private final VideoModel model;
+    private final Manifest m;
+
+    public VideoPipeline(VideoModel model) {
+        this.model = model;
+        this.m = model.manifest();
+    }
+
+    public Video generate(GenerationRequest request) {
+        try (Cancellation c = new Cancellation()) {
+            return generate(request, ProgressListener.NONE, c);
+        }
+    }
+
+    public Video generate(GenerationRequest request, ProgressListener progress, Cancellation cancel) {
+        GenerationRequest r = request.resolved(m);
+        try {
+            PromptEncoder.Embeddings text = model.prompts().encode(model.sessions(), r.prompt(), r.negativePrompt());
+            if (r.task() == Task.LOOP) {
+                return loop(r, text, progress, cancel);
+            }
+            Latents lat = plan(r);
+            denoise(lat, r, text, 0, progress, cancel, noise(lat, r.seed()));
+            Video out = decode(lat.values, lat.frames, r.width(), r.height(), true).slice(0, r.frames());
+            return keepGiven(out, r);
+        } catch (OrtException e) {
+            if (cancel.isCancelled()) {
+                throw new Cancellation.CancelledException();
+            }
+            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Latents being denoised, which frames are given clean, and the starting noise level index. */
+    static final class Latents {
+        final int channels, frames, height, width;
+        final float[] values, clean;
+        final boolean[] given;
+        int firstStep;
+
+        Latents(int c, int t, int h, int w) {
+            channels = c; frames = t; height = h; width = w;
+            values = new float[c * t * h * w];
+            clean = new float[values.length];
+            given = new boolean[t];
+        }
+
+        int frameSize() {
+            return height * width;
+        }
+
+        /** Copies latent frames [0, n) of src (same C, h, w) into frames [at, at + n). */
+        void setClean(float[] src, int srcFrames, int from, int n, int at) {
+            for (int c = 0; c < channels; c++) {
+                System.arraycopy(src, (c * srcFrames + from) * frameSize(), clean, (c * frames + at) * frameSize(),
+                        n * frameSize());
+            }
+            for (int i = at; i < at + n; i++) {
+                given[i] = true;
+            }
+        }
+    }
+
+    private Latents plan(GenerationRequest r) throws OrtException {
+        int t = m.latentFramesFor(r.frames());
+        Latents lat = new Latents(m.latentChannels(), t, r.height() / m.spatialFactor(), r.width() / m.spatialFactor());
+        int tf = m.temporalFactor();
+        if (r.startFrames() != null && r.task() != Task.EXTEND_BACKWARD) {
+            // 1 + 4k frames -> 1 + k latent frames at the start of the clip (the first frame alone).
+            int n = Math.min(r.startFrames().frames(), r.frames());
+            int k = Math.min((n - 1) / tf, t - 1);
+            Video given = r.startFrames().slice(0, 1 + k * tf).resize(r.width(), r.height());
+            float[] z = encode(given);
+            lat.setClean(z, 1 + k, 0, 1 + k, 0);
+        }
+        if (r.endFrames() != null) {
+            // 4k frames -> k block latent frames at the end: encode [f0, f0..f4k-1] and drop latent 0.
+            int k = Math.min(r.endFrames().frames() / tf, t - 1 - countGiven(lat));
+            if (k < 1) {
+                throw new IllegalArgumentException("endFrames needs at least " + tf + " frames and room in the window");
+            }
+            Video end = r.endFrames().slice(r.endFrames().frames() - k * tf, r.endFrames().frames())
+                    .resize(r.width(), r.height());
+            float[] z = encode(Video.concat(end.slice(0, 1), end));
+            lat.setClean(z, 1 + k, 1, k, t - k);
+        }
+        if (r.task() == Task.VIDEO_TO_VIDEO) {
+            java.util.Arrays.fill(lat.given, false);   // all frames are re-generated from the noised source
+            lat.firstStep = -1;                         // resolved against the schedule in denoise()
+        }
+        return lat;
+    }
+
+    private static int countGiven(Latents lat) {
+        int n = 0;
+        for (boolean g : lat.given) {
+            n += g ? 1 : 0;
+        }
+        return n;
+    }
+
+    private float[] noise(Latents lat, long seed) {
+        Random rng = new Random(seed);
+        float[] z = new float[lat.values.length];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) rng.nextGaussian();
+        }
+        return z;
+    }
+
+    /** Integrates the flow from noise; noise may be supplied (golden tests feed PyTorch's). */
+    void denoise(Latents lat, GenerationRequest r, PromptEncoder.Embeddings text, int window, ProgressListener progress,
+                 Cancellation cancel, float[] noise) throws OrtException {
+        FlowScheduler scheduler = FlowScheduler.create(r.sampler());
+        scheduler.setTimesteps(r.steps(), m.shift());
+        double[] sigmas = scheduler.sigmas();
+        int first = 0;
+        if (r.task() == Task.VIDEO_TO_VIDEO) {
+            while (first < r.steps() && sigmas[first] > r.strength()) {
+                first++;
+            }
+        }
+        double s0 = sigmas[first];
+        int fs = lat.frameSize();
+        for (int c = 0; c < lat.channels; c++) {
+            for (int f = 0; f < lat.frames; f++) {
+                for (int p = 0; p < fs; p++) {
+                    int i = (c * lat.frames + f) * fs + p;
+                    lat.values[i] = lat.given[f] ? lat.clean[i] : (float) ((1 - s0) * lat.clean[i] + s0 * noise[i]);
+                }
+            }
+        }
+        int n = lat.values.length;
+        float[] batch = new float[2 * n], ts = new float[2 * lat.frames], v = new float[n];
+        long[] latShape = {2, lat.channels, lat.frames, lat.height, lat.width};
+        OrtSession denoiser = model.sessions().get(ModelSessions.Role.DENOISER);
+        try (OnnxTensor tText = OnnxTensor.createTensor(model.sessions().env(), FloatBuffer.wrap(text.values()),
+                     new long[] {2, text.tokens(), text.dim()});
+             OnnxTensor tMask = OnnxTensor.createTensor(model.sessions().env(), LongBuffer.wrap(text.mask()),
+                     new long[] {2, text.tokens()})) {
+            for (int step = first; step < r.steps(); step++) {
+                cancel.check();
+                System.arraycopy(lat.values, 0, batch, 0, n);
+                System.arraycopy(lat.values, 0, batch, n, n);
+                for (int f = 0; f < lat.frames; f++) {
+                    ts[f] = ts[lat.frames + f] = lat.given[f] ? 0f : (float) sigmas[step];
+                }
+                try (OnnxTensor tLat = OnnxTensor.createTensor(model.sessions().env(), FloatBuffer.wrap(batch), latShape);
+                     OnnxTensor tTs = OnnxTensor.createTensor(model.sessions().env(), FloatBuffer.wrap(ts),
+                             new long[] {2, lat.frames});
+                     OrtSession.Result res = denoiser.run(Map.of("latents", tLat, "timesteps", tTs,
+                             "text_embeddings", tText, "text_mask", tMask), cancel.runOptions())) {
+                    FloatBuffer out = ((OnnxTensor) res.get(0)).getFloatBuffer();
+                    float g = (float) r.guidance();
+                    for (int i = 0; i < n; i++) {
+                        float vc = out.get(i), vu = out.get(n + i);
+                        v[i] = vu + g * (vc - vu);
+                    }
+                }
+                scheduler.step(v, step, lat.values);
+                for (int c = 0; c < lat.channels; c++) {
+                    for (int f = 0; f < lat.frames; f++) {
+                        if (lat.given[f]) {
+                            int at = (c * lat.frames + f) * fs;
+                            System.arraycopy(lat.clean, at, lat.values, at, fs);
+                        }
+                    }
+                }
+                progress.onStep(window, step + 1, r.steps());
+            }
+        }
+    }
+
+    /** Pixel frames -> scaled latents (C, 1 + k, h, w) with the package's scaling and shift. */
+    float[] encode(Video v) throws OrtException {
+        int f = v.frames(), h = v.height(), w = v.width(), hw = h * w;
+        float[] x = new float[3 * f * hw];
+        for (int t = 0; t < f; t++) {
+            for (int p = 0; p < hw; p++) {
+                for (int c = 0; c < 3; c++) {
+                    x[(c * f + t) * hw + p] = (v.rgb()[(t * hw + p) * 3 + c] & 0xff) / 127.5f - 1f;
+                }
+            }
+        }
+        try (OnnxTensor in = OnnxTensor.createTensor(model.sessions().env(), FloatBuffer.wrap(x), new long[] {1, 3, f, h, w});
+             OrtSession.Result res = model.sessions().get(ModelSessions.Role.VAE_ENCODER).run(Map.of("frames", in))) {
+            FloatBuffer out = ((OnnxTensor) res.get(0)).getFloatBuffer();
+            float[] z = new float[out.remaining()];
+            out.get(z);
+            float shift = (float) m.shiftFactor(), scale = (float) m.scalingFactor();
+            for (int i = 0; i < z.length; i++) {
+                z[i] = (z[i] - shift) * scale;
+            }
+            return z;
+        }
+    }
+
+    /**
+     * Scaled latents (C, T, h, w) -> frames. A clip that starts at latent 0 drops the decoder's first
+     * temporal_factor - 1 frames (they repeat frame 0); a continuation keeps all 4 per latent.
+     */
+    Video decode(float[] latents, int t, int width, int height, boolean clipStart) throws OrtException {
+        float[] z = new float[latents.length];
+        float shift = (float) m.shiftFactor(), scale = (float) m.scalingFactor();
+        for (int i = 0; i < z.length; i++) {
+            z[i] = latents[i] / scale + shift;
+        }
+        long[] shape = {1, m.latentChannels(), t, height / m.spatialFactor(), width / m.spatialFactor()};
+        try (OnnxTensor in = OnnxTensor.createTensor(model.sessions().env(), FloatBuffer.wrap(z), shape);
+             OrtSession.Result res = model.sessions().get(ModelSessions.Role.VAE_DECODER).run(Map.of("latents", in))) {
+            FloatBuffer out = ((OnnxTensor) res.get(0)).getFloatBuffer();
+            int all = t * m.temporalFactor(), skip = clipStart ? m.temporalFactor() - 1 : 0, hw = width * height;
+            int frames = all - skip;
+            byte[] rgb = new byte[frames * hw * 3];
+            for (int c = 0; c < 3; c++) {
+                for (int f = 0; f < frames; f++) {
+                    int base = (c * all + f + skip) * hw;
+                    for (int p = 0; p < hw; p++) {
+                        float val = (out.get(base + p) + 1f) * 127.5f;
+                        rgb[(f * hw + p) * 3 + c] = (byte) Math.round(Math.max(0f, Math.min(255f, val)));
+                    }
+                }
+            }
+            return new Video(frames, width, height, rgb);
+        }
+    }
+
+    /** Puts the given frames back, bit-exact at the request's size. */
+    private Video keepGiven(Video out, GenerationRequest r) {
+        byte[] rgb = out.rgb();
+        if (r.startFrames() != null && r.task() != Task.VIDEO_TO_VIDEO && r.task() != Task.EXTEND_BACKWARD) {
+            Video s = r.startFrames().resize(r.width(), r.height());
+            int n = Math.min(s.frames(), out.frames());
+            System.arraycopy(s.rgb(), 0, rgb, 0, n * out.frameBytes());
+        }
+        if (r.endFrames() != null) {
+            Video e = r.endFrames().resize(r.width(), r.height());
+            int n = Math.min(e.frames(), out.frames());
+            System.arraycopy(e.rgb(), (e.frames() - n) * e.frameBytes(), rgb, (out.frames() - n) * out.frameBytes(),
+                    n * out.frameBytes());
+        }
+        return out;
+    }
+
+    /** A seamless loop: a clip A, then a bridge generated from A's end back to A's start. */
+    private Video loop(GenerationRequest r, PromptEncoder.Embeddings text, ProgressListener progress, Cancellation cancel)
+            throws OrtException {
+        GenerationRequest first = new GenerationRequest(Task.TEXT_TO_VIDEO, r.prompt(), r.negativePrompt(), r.seed(),
+                r.steps(), r.guidance(), r.sampler(), r.width(), r.height(), r.frames(), null, null, 0);
+        Latents a = plan(first);
+        denoise(a, first, text, 0, progress, cancel, noise(a, r.seed()));
+        Video clip = decode(a.values, a.frames, r.width(), r.height(), true);
+        int tf = m.temporalFactor(), k = Math.max(1, (clip.frames() - 1) / tf / 3);
+        GenerationRequest bridge = new GenerationRequest(Task.CONNECT, r.prompt(), r.negativePrompt(), r.seed() + 1,
+                r.steps(), r.guidance(), r.sampler(), r.width(), r.height(), r.frames(),
+                clip.slice(clip.frames() - (1 + k * tf), clip.frames()), clip.slice(0, k * tf), 0);
+        Latents b = plan(bridge);
+        denoise(b, bridge, text, 1, progress, cancel, noise(b, r.seed() + 1));
+        Video middle = decode(b.values, b.frames, r.width(), r.height(), true);
+        // The bridge starts with A's last frames and ends with A's first ones: keep what lies between.
+        return Video.concat(clip, middle.slice(1 + k * tf, middle.frames() - k * tf));
+    }
+}

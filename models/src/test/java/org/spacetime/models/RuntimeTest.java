@@ -1,0 +1,167 @@
+package org.spacetime.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The runtime on the shipped default package with real ONNX Runtime. */
+class RuntimeTest {
+    static final Path PACKAGE = Path.of(System.getProperty("spacetime.package", "spacetime-world-v1"));
+    static final Path FIXTURES = Path.of(System.getProperty("spacetime.fixtures", "runtime-fixtures"));
+    static VideoModel model;
+    static VideoPipeline pipeline;
+
+    @BeforeAll
+    static void load() {
+        model = VideoModel.load(PACKAGE, Device.AUTO, 2);
+        pipeline = new VideoPipeline(model);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    static float[] floats(Path p) throws Exception {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
+        float[] f = new float[b.remaining() / 4];
+        b.asFloatBuffer().get(f);
+        return f;
+    }
+
+    @Test
+    void goldenReferenceSamplerMatchesPyTorch() throws Exception {
+        JsonObject cases = JsonParser.parseString(Files.readString(FIXTURES.resolve("cases.json"))).getAsJsonObject();
+        for (var e : cases.getAsJsonArray("cases")) {
+            JsonObject c = e.getAsJsonObject();
+            String name = c.get("name").getAsString();
+            GenerationRequest r = GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt(c.get("prompt").getAsString())
+                    .steps(c.get("steps").getAsInt()).guidance(c.get("guidance").getAsDouble()).sampler(Sampler.EULER)
+                    .size(c.get("width").getAsInt(), c.get("height").getAsInt()).frames(c.get("frames").getAsInt())
+                    .build().resolved(model.manifest());
+            assertEquals(c.get("shift").getAsDouble(), model.manifest().shift(), "fixture made with the manifest's shift");
+            int t = model.manifest().latentFramesFor(r.frames());
+            VideoPipeline.Latents lat = new VideoPipeline.Latents(16, t, r.height() / 8, r.width() / 8);
+            PromptEncoder.Embeddings text = model.prompts().encode(model.sessions(), r.prompt(), "");
+            try (Cancellation cancel = new Cancellation()) {
+                pipeline.denoise(lat, r, text, 0, ProgressListener.NONE, cancel, floats(FIXTURES.resolve(name + ".noise.f32")));
+            }
+            float[] expected = floats(FIXTURES.resolve(name + ".latents.f32"));
+            double maxDiff = 0;
+            for (int i = 0; i < expected.length; i++) {
+                maxDiff = Math.max(maxDiff, Math.abs(expected[i] - lat.values[i]));
+            }
+            assertTrue(maxDiff < 2e-3, name + ": latents differ from PyTorch by " + maxDiff + " (tolerance 2e-3)");
+            Video v = pipeline.decode(lat.values, t, r.width(), r.height(), true);
+            byte[] ref = Files.readAllBytes(FIXTURES.resolve(name + ".frames.u8"));
+            int off = 0;
+            for (int i = 0; i < ref.length; i++) {
+                off = Math.max(off, Math.abs((ref[i] & 0xff) - (v.rgb()[i] & 0xff)));
+            }
+            assertTrue(off <= 2, name + ": decoded frames differ by " + off + " levels (tolerance 2)");
+        }
+    }
+
+    @Test
+    void sameSeedSameBitsOtherSeedOtherFrames() {
+        GenerationRequest.Builder b = GenerationRequest.builder(Task.TEXT_TO_VIDEO)
+                .prompt("a red circle moves right on a black background").steps(3).frames(9);
+        Video a = pipeline.generate(b.seed(5).build()), a2 = pipeline.generate(b.seed(5).build()),
+                c = pipeline.generate(b.seed(6).build());
+        assertArrayEquals(a.rgb(), a2.rgb());
+        assertTrue(!java.util.Arrays.equals(a.rgb(), c.rgb()));
+        assertEquals(9, a.frames());
+        assertEquals(64, a.width());
+    }
+
+    static Video flat(int frames, int w, int h, int r, int g, int b) {
+        byte[] rgb = new byte[frames * w * h * 3];
+        for (int i = 0; i < rgb.length; i += 3) {
+            rgb[i] = (byte) r; rgb[i + 1] = (byte) g; rgb[i + 2] = (byte) b;
+        }
+        return new Video(frames, w, h, rgb);
+    }
+
+    @Test
+    void everyTaskReturnsTheRightFramesAndKeepsGivenOnes() {
+        Video start = flat(5, 64, 64, 20, 28, 110), end = flat(8, 64, 64, 128, 128, 128);
+        String p = "a yellow square moves left on a navy background";
+        record Case(Task task, Video s, Video e, int frames) {}
+        for (Case k : List.of(new Case(Task.TEXT_TO_VIDEO, null, null, 17), new Case(Task.IMAGE_TO_VIDEO, start.slice(0, 1), null, 17),
+                new Case(Task.EXTEND_FORWARD, start, null, 17), new Case(Task.EXTEND_BACKWARD, null, end, 17),
+                new Case(Task.CONNECT, start, end, 25), new Case(Task.VIDEO_TO_VIDEO, flat(17, 64, 64, 16, 16, 16), null, 17))) {
+            Video v = pipeline.generate(GenerationRequest.builder(k.task).prompt(p).steps(2).frames(k.frames)
+                    .startFrames(k.s).endFrames(k.e).strength(0.5).build());
+            assertEquals(k.frames, v.frames(), k.task + " frame count");
+            assertEquals(64 * 64 * 3 * k.frames, v.rgb().length);
+            if (k.s != null && k.task != Task.VIDEO_TO_VIDEO) {
+                assertArrayEquals(k.s.rgb(), v.slice(0, k.s.frames()).rgb(), k.task + " keeps the given start frames");
+            }
+            if (k.e != null) {
+                assertArrayEquals(k.e.rgb(), v.slice(v.frames() - k.e.frames(), v.frames()).rgb(), k.task + " keeps the end");
+            }
+        }
+        Video loop = pipeline.generate(GenerationRequest.builder(Task.LOOP).prompt(p).steps(2).frames(17).build());
+        assertTrue(loop.frames() > 17, "a loop is the clip plus its bridge back");
+    }
+
+    @Test
+    void givenFramesOfAnySizeAreResizedAndKept() {
+        Video small = flat(1, 30, 20, 200, 10, 10);
+        Video v = pipeline.generate(GenerationRequest.builder(Task.IMAGE_TO_VIDEO).prompt("a red circle stays still on a gray background")
+                .steps(2).frames(5).size(64, 96).startFrames(small).build());
+        assertEquals(64, v.width());
+        assertEquals(96, v.height());
+        assertArrayEquals(small.resize(64, 96).rgb(), v.slice(0, 1).rgb());
+    }
+
+    @Test
+    void cancellationStopsWithinAStep() {
+        AtomicInteger steps = new AtomicInteger();
+        try (Cancellation cancel = new Cancellation()) {
+            assertThrows(Cancellation.CancelledException.class, () -> pipeline.generate(
+                    GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt("a blue square bounces on a white background").steps(20).build(),
+                    (w, s, t) -> { if (steps.incrementAndGet() == 2) cancel.cancel(); }, cancel));
+        }
+        assertEquals(2, steps.get(), "no step ran after cancel()");
+    }
+
+    @Test
+    void badRequestsNameTheProblem() {
+        Manifest m = model.manifest();
+        var e = assertThrows(IllegalArgumentException.class, () -> pipeline.generate(
+                GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt("x").size(60, 64).build()));
+        assertTrue(e.getMessage().contains("multiples of 16"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> pipeline.generate(GenerationRequest.builder(Task.TEXT_TO_VIDEO).build()));
+        assertTrue(e.getMessage().contains("non-empty prompt"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> pipeline.generate(
+                GenerationRequest.builder(Task.EXTEND_FORWARD).prompt("x").build()));
+        assertTrue(e.getMessage().contains("needs startFrames"), e.getMessage());
+        assertEquals(33, m.framesPerWindow());
+    }
+
+    @Test
+    void longPromptsAreTruncated() {
+        long[][] t = model.prompts().tokenize("a red circle ".repeat(40));
+        assertEquals(model.manifest().maxTokens(), t[0].length);
+        assertEquals(1L, t[1][t[1].length - 1]);
+        long[][] unknown = model.prompts().tokenize("a zebra");
+        assertEquals(1L, unknown[0][2], "unknown word -> [UNK] (id 1)");
+    }
+}
