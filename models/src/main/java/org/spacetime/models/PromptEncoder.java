@@ -62,12 +62,21 @@ final class PromptEncoder implements AutoCloseable {
         long[] shape = {b, maxTokens};
         try (OnnxTensor tIds = OnnxTensor.createTensor(s.env(), LongBuffer.wrap(ids), shape);
              OnnxTensor tMask = OnnxTensor.createTensor(s.env(), LongBuffer.wrap(mask), shape);
-             OrtSession.Result r = s.get(ModelSessions.Role.TEXT_ENCODER).run(Map.of("input_ids", tIds, "attention_mask", tMask))) {
+             OrtSession.Result r = run(s, tIds, tMask)) {
             OnnxTensor out = (OnnxTensor) r.get(0);
             long[] os = out.getInfo().getShape();
             float[] values = new float[(int) (os[0] * os[1] * os[2])];
             out.getFloatBuffer().get(values);
             return new Embeddings(values, mask, b, maxTokens, (int) os[2]);
+        }
+    }
+
+    private static OrtSession.Result run(ModelSessions s, OnnxTensor ids, OnnxTensor mask) throws OrtException {
+        long t0 = OrtTimer.start();
+        try {
+            return s.get(ModelSessions.Role.TEXT_ENCODER).run(Map.of("input_ids", ids, "attention_mask", mask));
+        } finally {
+            OrtTimer.stop(t0);
         }
     }
 

@@ -31,6 +31,18 @@ public final class VideoPipeline {
         this.m = model.manifest();
     }
 
+    Manifest manifest() {
+        return m;
+    }
+
+    ModelSessions sessions() {
+        return model.sessions();
+    }
+
+    PromptEncoder prompts() {
+        return model.prompts();
+    }
+
     public Video generate(GenerationRequest request) {
         try (Cancellation c = new Cancellation()) {
             return generate(request, ProgressListener.NONE, c);
@@ -86,7 +98,7 @@ public final class VideoPipeline {
         }
     }
 
-    private Latents plan(GenerationRequest r) throws OrtException {
+    Latents plan(GenerationRequest r) throws OrtException {
         int t = m.latentFramesFor(r.frames());
         Latents lat = new Latents(m.latentChannels(), t, r.height() / m.spatialFactor(), r.width() / m.spatialFactor());
         int tf = m.temporalFactor();
@@ -124,7 +136,7 @@ public final class VideoPipeline {
         return n;
     }
 
-    private float[] noise(Latents lat, long seed) {
+    float[] noise(Latents lat, long seed) {
         Random rng = new Random(seed);
         float[] z = new float[lat.values.length];
         for (int i = 0; i < z.length; i++) {
@@ -173,8 +185,8 @@ public final class VideoPipeline {
                 try (OnnxTensor tLat = OnnxTensor.createTensor(model.sessions().env(), FloatBuffer.wrap(batch), latShape);
                      OnnxTensor tTs = OnnxTensor.createTensor(model.sessions().env(), FloatBuffer.wrap(ts),
                              new long[] {2, lat.frames});
-                     OrtSession.Result res = denoiser.run(Map.of("latents", tLat, "timesteps", tTs,
-                             "text_embeddings", tText, "text_mask", tMask), cancel.runOptions())) {
+                     OrtSession.Result res = timed(() -> denoiser.run(Map.of("latents", tLat, "timesteps", tTs,
+                             "text_embeddings", tText, "text_mask", tMask), cancel.runOptions()))) {
                     FloatBuffer out = ((OnnxTensor) res.get(0)).getFloatBuffer();
                     float g = (float) r.guidance();
                     for (int i = 0; i < n; i++) {
@@ -196,6 +208,19 @@ public final class VideoPipeline {
         }
     }
 
+    private interface Run {
+        OrtSession.Result run() throws OrtException;
+    }
+
+    private static OrtSession.Result timed(Run r) throws OrtException {
+        long t0 = OrtTimer.start();
+        try {
+            return r.run();
+        } finally {
+            OrtTimer.stop(t0);
+        }
+    }
+
     /** Pixel frames -> scaled latents (C, 1 + k, h, w) with the package's scaling and shift. */
     float[] encode(Video v) throws OrtException {
         int f = v.frames(), h = v.height(), w = v.width(), hw = h * w;
@@ -208,7 +233,7 @@ public final class VideoPipeline {
             }
         }
         try (OnnxTensor in = OnnxTensor.createTensor(model.sessions().env(), FloatBuffer.wrap(x), new long[] {1, 3, f, h, w});
-             OrtSession.Result res = model.sessions().get(ModelSessions.Role.VAE_ENCODER).run(Map.of("frames", in))) {
+             OrtSession.Result res = timed(() -> model.sessions().get(ModelSessions.Role.VAE_ENCODER).run(Map.of("frames", in)))) {
             FloatBuffer out = ((OnnxTensor) res.get(0)).getFloatBuffer();
             float[] z = new float[out.remaining()];
             out.get(z);
@@ -232,7 +257,7 @@ public final class VideoPipeline {
         }
         long[] shape = {1, m.latentChannels(), t, height / m.spatialFactor(), width / m.spatialFactor()};
         try (OnnxTensor in = OnnxTensor.createTensor(model.sessions().env(), FloatBuffer.wrap(z), shape);
-             OrtSession.Result res = model.sessions().get(ModelSessions.Role.VAE_DECODER).run(Map.of("latents", in))) {
+             OrtSession.Result res = timed(() -> model.sessions().get(ModelSessions.Role.VAE_DECODER).run(Map.of("latents", in)))) {
             FloatBuffer out = ((OnnxTensor) res.get(0)).getFloatBuffer();
             int all = t * m.temporalFactor(), skip = clipStart ? m.temporalFactor() - 1 : 0, hw = width * height;
             int frames = all - skip;

@@ -157,6 +157,32 @@ class RuntimeTest {
     }
 
     @Test
+    void longStreamHandsOutWindowsWithFlatMemory() {
+        LongVideoGenerator g = new LongVideoGenerator(pipeline, GenerationRequest.builder(Task.TEXT_TO_VIDEO)
+                .prompt("a green square moves right on a black background").steps(2).build(), 2, true);
+        List<Integer> frames = new ArrayList<>();
+        long heapAt2 = 0;
+        try (Cancellation c = new Cancellation()) {
+            for (int i = 0; i < 8; i++) {
+                frames.add(g.next(ProgressListener.NONE, c).frames());
+                if (i == 2) {
+                    heapAt2 = usedHeapAfterGc();
+                }
+            }
+        }
+        assertEquals(33, frames.get(0), "first window: 1 + 4 * 8 frames");
+        assertTrue(frames.subList(1, 8).stream().allMatch(n -> n == 28), "next windows: 4 * (9 - 2) new frames " + frames);
+        long heapAt8 = usedHeapAfterGc();
+        assertTrue(heapAt8 < heapAt2 * 1.2 + (8 << 20), "heap flat: " + heapAt2 + " -> " + heapAt8);
+    }
+
+    static long usedHeapAfterGc() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    @Test
     void longPromptsAreTruncated() {
         long[][] t = model.prompts().tokenize("a red circle ".repeat(40));
         assertEquals(model.manifest().maxTokens(), t[0].length);

@@ -1,0 +1,120 @@
+package org.spacetime.models;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Prints the runtime's figures for a package (default: the shipped one) on this machine:
+ * real-time factor of one window at default settings, share of wall time outside ONNX Runtime,
+ * denoiser step time, and for a 60 s stream: time to first frame, RSS at 10 s and at 60 s, and
+ * latent drift with and without re-normalisation.
+ *
+ *   mvn -q -pl models exec:java -Dexec.args="[package-dir] [threads]"
+ */
+public final class RuntimeBenchmark {
+    private RuntimeBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Path pkg = Path.of(args.length > 0 ? args[0] : "spacetime-world-v1");
+        int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
+        try (VideoModel model = VideoModel.load(pkg, Device.AUTO, threads)) {
+            VideoPipeline p = new VideoPipeline(model);
+            Manifest m = model.manifest();
+            String prompt = "a red circle bounces on a gray background";
+            out("package %s on %s, %d threads", m.name(), model.device(), threads);
+            GenerationRequest.Builder req = GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt(prompt).seed(1);
+            p.generate(req.build());                                   // warm-up
+            double seconds = (double) m.framesPerWindow() / m.nativeFps();
+            long[] wall = new long[5];
+            long ort = 0;
+            for (int i = 0; i < wall.length; i++) {
+                OrtTimer.reset();
+                long t0 = System.nanoTime();
+                p.generate(req.seed(i).build());
+                wall[i] = System.nanoTime() - t0;
+                ort += OrtTimer.nanos();
+            }
+            long med = median(wall);
+            out("one window: %d frames (%.2f s of video) %dx%d, %d steps %s, guidance %.1f: median %.1f ms",
+                    m.framesPerWindow(), seconds, m.nativeWidth(), m.nativeHeight(), m.defaultSteps(), "dpm++2m",
+                    m.defaultGuidance(), med / 1e6);
+            out("real-time factor (wall / video duration): %.3f", med / 1e9 / seconds);
+            out("time outside ONNX Runtime run calls: %.1f %%", 100.0 * (1 - (double) ort / Arrays.stream(wall).sum()));
+            long s10 = time(() -> p.generate(req.steps(10).build())), s20 = time(() -> p.generate(req.steps(20).build()));
+            out("denoiser step (guidance pair, batch 2, %d tokens): %.2f ms", m.windowLatentFrames()
+                    * (m.nativeWidth() / m.spatialFactor() / m.patchSize()[2]) * (m.nativeHeight() / m.spatialFactor() / m.patchSize()[1]),
+                    (s20 - s10) / 10 / 1e6);
+
+            for (boolean renorm : new boolean[] {false, true}) {
+                LongVideoGenerator g = new LongVideoGenerator(p, req.steps(0).seed(3).build(), 2, renorm);
+                long t0 = System.nanoTime();
+                double video = 0, rss10 = 0, firstMs = 0;
+                double[] firstMean = null, lastMean = null;
+                try (Cancellation c = new Cancellation()) {
+                    while (video < 60) {
+                        Video w = g.next(ProgressListener.NONE, c);
+                        if (g.windowsDone() == 1) {
+                            firstMs = (System.nanoTime() - t0) / 1e6;
+                            firstMean = colourMean(w);
+                        }
+                        lastMean = colourMean(w);
+                        video += (double) w.frames() / m.nativeFps();
+                        if (rss10 == 0 && video >= 10) {
+                            rss10 = rssMb();
+                        }
+                    }
+                }
+                double wallS = (System.nanoTime() - t0) / 1e9;
+                out("60 s stream (overlap 2 latents, renormalise %s): %.1f s of video in %.1f s (RTF %.3f), first frames after "
+                        + "%.0f ms (one window), RSS %.0f MB at 10 s, %.0f MB at %.0f s (%+.1f %%), mean RGB first window %s, last %s",
+                        renorm, video, wallS, wallS / video, firstMs, rss10, rssMb(), video, 100 * (rssMb() - rss10) / rss10,
+                        fmt(firstMean), fmt(lastMean));
+            }
+        }
+    }
+
+    private interface Body { void run() throws Exception; }
+
+    private static long time(Body b) throws Exception {
+        long t0 = System.nanoTime();
+        b.run();
+        return System.nanoTime() - t0;
+    }
+
+    private static long median(long[] v) {
+        long[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    private static double[] colourMean(Video v) {
+        double[] m = new double[3];
+        for (int i = 0; i < v.rgb().length; i++) {
+            m[i % 3] += v.rgb()[i] & 0xff;
+        }
+        for (int c = 0; c < 3; c++) {
+            m[c] /= v.rgb().length / 3.0;
+        }
+        return m;
+    }
+
+    private static String fmt(double[] m) {
+        return String.format("(%.0f, %.0f, %.0f)", m[0], m[1], m[2]);
+    }
+
+    private static double rssMb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    @SuppressWarnings("java:S106")   // a benchmark's job is to print
+    private static void out(String fmt, Object... args) {
+        System.out.println(String.format(fmt, args));
+    }
+}
