@@ -49,7 +49,7 @@ class InstalledPluginTest {
         InstalledPlugin.Result filter = plugin.tool(60, "gst-inspect-1.0", "spacetimetestinvert");
         assertTrue(filter.stdout().contains("Filter/Effect/Video"), filter.all());
         InstalledPlugin.Result all = plugin.tool(60, "gst-inspect-1.0", "spacetime");
-        assertTrue(all.stdout().contains("3 features"), all.all());
+        assertTrue(all.stdout().contains("4 features"), all.all());
     }
 
 
