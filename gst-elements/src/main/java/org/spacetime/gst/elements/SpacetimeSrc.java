@@ -1,8 +1,6 @@
 package org.spacetime.gst.elements;
 
 import java.util.ArrayDeque;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.spacetime.gst.framework.Buffer;
 import org.spacetime.gst.framework.Caps;
@@ -127,17 +125,17 @@ public final class SpacetimeSrc extends PushSource {
     }
 
     @Override
-    protected void setCaps(String caps) throws ElementException {
+    protected void setCaps(Caps caps) throws ElementException {
         State s = state;
         if (s.failure != null) {
             return;    // reported by create()
         }
         Manifest m = s.model.manifest();
-        s.width = intField(caps, "width");
-        s.height = intField(caps, "height");
-        s.rgba = caps.contains("format=(string)RGBA");
-        Matcher fr = Pattern.compile("framerate=\\(fraction\\)(\\d+)/(\\d+)").matcher(caps);
-        if (!fr.find() || Integer.parseInt(fr.group(1)) != m.nativeFps() * Integer.parseInt(fr.group(2))) {
+        s.width = caps.integer("width");
+        s.height = caps.integer("height");
+        s.rgba = "RGBA".equals(caps.string("format"));
+        int[] fr = caps.fraction("framerate");
+        if (fr[0] != m.nativeFps() * fr[1]) {
             throw new ElementException(ErrorCode.CORE_NEGOTIATION, "model " + m.name() + " makes " + m.nativeFps()
                     + " frames per second; caps ask for " + caps + " (accepted: framerate=" + m.nativeFps() + "/1)");
         }
@@ -232,13 +230,5 @@ public final class SpacetimeSrc extends PushSource {
             out[j + 3] = (byte) 255;
         }
         return out;
-    }
-
-    private static int intField(String caps, String name) throws ElementException {
-        Matcher m = Pattern.compile(name + "=\\(int\\)(\\d+)").matcher(caps);
-        if (!m.find()) {
-            throw new ElementException(ErrorCode.CORE_NEGOTIATION, "caps without " + name + ": " + caps);
-        }
-        return Integer.parseInt(m.group(1));
     }
 }

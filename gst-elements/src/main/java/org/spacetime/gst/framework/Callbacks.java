@@ -97,7 +97,7 @@ final class Callbacks {
     static final BoolFunc UNLOCK_STOP = src -> bool(src, () -> { source(src).unlockStop(); return true; });
     static final BoolFunc IS_SEEKABLE = src -> bool(src, () -> source(src).isSeekable());
     static final BoolPtrFunc DO_SEEK = (src, segment) -> bool(src, () -> source(src).doSeek(Segment.read(segment)));
-    static final BoolPtrFunc SET_CAPS = (src, caps) -> bool(src, () -> { source(src).setCaps(capsString(caps)); return true; });
+    static final BoolPtrFunc SET_CAPS = (src, caps) -> bool(src, () -> { source(src).setCaps(new Caps(caps)); return true; });
     static final BoolPtrFunc SRC_QUERY = (src, query) -> bool(src, () -> {
         long duration = source(src).durationNanos();
         if (query.getInt(L.offset("GstQuery", "type")) == L.constant("GST_QUERY_DURATION") && duration >= 0) {

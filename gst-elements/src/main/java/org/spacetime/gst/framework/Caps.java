@@ -5,7 +5,10 @@ import com.sun.jna.Pointer;
 import org.spacetime.gst.jna.GLib;
 import org.spacetime.gst.jna.Gst;
 
-/** Writable caps being fixated: moves fields with ranges or lists to preferred values. */
+/**
+ * Caps handed to element code: while fixating, move fields with ranges or lists to preferred
+ * values; once negotiated, read the fixed fields. Valid only during the call that receives it.
+ */
 public final class Caps {
     private final Pointer handle;
 
@@ -32,6 +35,36 @@ public final class Caps {
             Gst.gst_structure_fixate_field_string(Gst.gst_caps_get_structure(handle, i), field, value);
         }
         return this;
+    }
+
+    /** A fixed integer field of the first structure, e.g. width. */
+    public int integer(String field) throws ElementException {
+        int[] v = new int[1];
+        if (!Gst.gst_structure_get_int(first(), field, v)) {
+            throw new ElementException(ErrorCode.CORE_NEGOTIATION, "caps without a fixed " + field + ": " + this);
+        }
+        return v[0];
+    }
+
+    /** A fixed fraction field as {numerator, denominator}, e.g. framerate. */
+    public int[] fraction(String field) throws ElementException {
+        int[] n = new int[1], d = new int[1];
+        if (!Gst.gst_structure_get_fraction(first(), field, n, d)) {
+            throw new ElementException(ErrorCode.CORE_NEGOTIATION, "caps without a fixed " + field + ": " + this);
+        }
+        return new int[] {n[0], d[0]};
+    }
+
+    /** A string field (e.g. format), or null. */
+    public String string(String field) throws ElementException {
+        return Gst.gst_structure_get_string(first(), field);
+    }
+
+    private Pointer first() throws ElementException {
+        if (Gst.gst_caps_get_size(handle) == 0) {
+            throw new ElementException(ErrorCode.CORE_NEGOTIATION, "empty caps");
+        }
+        return Gst.gst_caps_get_structure(handle, 0);
     }
 
     @Override

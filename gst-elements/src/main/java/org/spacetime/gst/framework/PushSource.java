@@ -32,8 +32,8 @@ public abstract class PushSource extends Element {
     /** Clear the unlock state set by {@link #unlock()}. */
     protected void unlockStop() {}
 
-    /** Called with the negotiated caps (GstCaps string syntax). */
-    protected void setCaps(String caps) throws ElementException {}
+    /** Called with the negotiated caps. */
+    protected void setCaps(Caps caps) throws ElementException {}
 
     /** Chooses preferred values in caps with ranges (e.g. the native size); GstBaseSrc fixates the rest. */
     protected void fixate(Caps caps) {}

@@ -27,6 +27,9 @@ public final class Gst {
     public static native void gst_caps_unref(Pointer caps);
     public static native Pointer gst_caps_get_structure(Pointer caps, int index);
     public static native int gst_caps_get_size(Pointer caps);
+    public static native boolean gst_structure_get_int(Pointer s, String field, int[] value);
+    public static native boolean gst_structure_get_fraction(Pointer s, String field, int[] num, int[] den);
+    public static native String gst_structure_get_string(Pointer s, String field);
     public static native boolean gst_structure_fixate_field_nearest_int(Pointer s, String field, int target);
     public static native boolean gst_structure_fixate_field_nearest_fraction(Pointer s, String field, int num, int den);
     public static native boolean gst_structure_fixate_field_string(Pointer s, String field, String target);

@@ -1,13 +1,9 @@
 package org.spacetime.gst.testelements;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 import org.spacetime.gst.framework.Buffer;
 import org.spacetime.gst.framework.Caps;
 import org.spacetime.gst.framework.ElementException;
 import org.spacetime.gst.framework.ElementType;
-import org.spacetime.gst.framework.ErrorCode;
 import org.spacetime.gst.framework.Property;
 import org.spacetime.gst.framework.PushSource;
 
@@ -48,9 +44,9 @@ public class TestFrameSource extends PushSource {
     }
 
     @Override
-    protected void setCaps(String caps) throws ElementException {
-        width = field(caps, "width");
-        height = field(caps, "height");
+    protected void setCaps(Caps caps) throws ElementException {
+        width = caps.integer("width");
+        height = caps.integer("height");
     }
 
     @Override
@@ -78,14 +74,6 @@ public class TestFrameSource extends PushSource {
         b.setPts(index * frameNs).setDuration(frameNs).setOffset(index).setOffsetEnd(index + 1);
         index++;
         return b;
-    }
-
-    private static int field(String caps, String name) throws ElementException {
-        Matcher m = Pattern.compile(name + "=\\(int\\)(\\d+)").matcher(caps);
-        if (!m.find()) {
-            throw new ElementException(ErrorCode.CORE_NEGOTIATION, "caps without " + name + ": " + caps);
-        }
-        return Integer.parseInt(m.group(1));
     }
 
     /** Makes the JVM take SIGSEGVs internally: implicit null checks in compiled code, and GC safepoints. */
