@@ -85,6 +85,22 @@ class SpacetimeSrcTest {
     }
 
     @Test
+    void spacetimeUriWorksInGstLaunchPlaybinAndUridecodebin() throws Exception {
+        String uri = "spacetime:///?prompt=a%20red%20circle%20moves%20left%20on%20a%20black%20background&duration=1&steps=2";
+        InstalledPlugin.Result launch = plugin.tool(120, "gst-launch-1.0", "-q", uri, "!", "fakesink");
+        assertEquals(0, launch.exitCode(), launch.all());
+        InstalledPlugin.Result playbin = plugin.tool(120, "gst-launch-1.0", "-q", "playbin", "uri=" + uri,
+                "video-sink=fakesink", "audio-sink=fakesink");
+        assertEquals(0, playbin.exitCode(), playbin.all());
+        InstalledPlugin.Result decode = plugin.tool(120, "gst-launch-1.0", "-q", "uridecodebin", "uri=" + uri, "!",
+                "videoconvert", "!", "fakesink");
+        assertEquals(0, decode.exitCode(), decode.all());
+        InstalledPlugin.Result bad = plugin.tool(60, "gst-launch-1.0", "-q", "spacetime:///?colour=red", "!", "fakesink");
+        assertNotEquals(0, bad.exitCode());
+        assertTrue(bad.all().contains("unknown spacetime URI parameter 'colour'; accepted: prompt"), bad.all());
+    }
+
+    @Test
     void inspectDocumentsEveryProperty() throws Exception {
         InstalledPlugin.Result r = plugin.tool(60, "gst-inspect-1.0", "spacetimesrc");
         assertEquals(0, r.exitCode(), r.all());
@@ -94,5 +110,6 @@ class SpacetimeSrcTest {
         }
         assertTrue(r.stdout().contains("(0): dpm++2m"), r.stdout());
         assertTrue(r.stdout().contains("Source/Video"));
+        assertTrue(r.stdout().contains("URI handling capabilities") && r.stdout().contains("spacetime"), r.stdout());
     }
 }

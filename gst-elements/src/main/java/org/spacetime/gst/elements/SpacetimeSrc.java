@@ -10,6 +10,7 @@ import org.spacetime.gst.framework.ErrorCode;
 import org.spacetime.gst.framework.FlushingException;
 import org.spacetime.gst.framework.Property;
 import org.spacetime.gst.framework.PushSource;
+import org.spacetime.gst.framework.UriHandler;
 import org.spacetime.models.Cancellation;
 import org.spacetime.models.GenerationRequest;
 import org.spacetime.models.InvalidModelPackageException;
@@ -25,7 +26,7 @@ import org.spacetime.models.VideoPipeline;
  * model decodes them; duration 0 streams without end. Settings are the properties; the state
  * (model, generator, queued frames) is made in start() and dropped in stop().
  */
-public final class SpacetimeSrc extends PushSource {
+public final class SpacetimeSrc extends PushSource implements UriHandler {
     public static final ElementType<SpacetimeSrc> TYPE = ElementType
             .builder("spacetimesrc", SpacetimeSrc.class, SpacetimeSrc::new)
             .metadata("Spacetime video generator", "Source/Video",
@@ -53,6 +54,8 @@ public final class SpacetimeSrc extends PushSource {
                             DeviceChoice.class, DeviceChoice.AUTO, e -> e.settings.device, (e, v) -> e.settings.device = v),
                     Property.<SpacetimeSrc>ofDouble("duration", "Duration", "Seconds of video to generate, then EOS "
                             + "(0: endless stream)", 0, 86400, 0, e -> e.settings.duration, (e, v) -> e.settings.duration = v))
+            .uriSchemes("spacetime")
+            .rank(256)
             .build();
 
     /** Property values (read at start; changes apply from the next start). */
@@ -114,6 +117,21 @@ public final class SpacetimeSrc extends PushSource {
                 s.model.close();
             }
         }
+    }
+
+    /** The current settings as a spacetime:///?prompt=...&seed=... URI. */
+    @Override
+    public String uri() {
+        return SpacetimeUri.format(this);
+    }
+
+    /**
+     * Sets properties from a spacetime:// URI: every query parameter is a property of this
+     * element (URL-encoded), e.g. spacetime:///?prompt=a%20red%20circle%20moves%20left...&duration=4.
+     */
+    @Override
+    public void setUri(String uri) {
+        SpacetimeUri.apply(uri, this);
     }
 
     @Override

@@ -161,6 +161,64 @@ public final class Property<E extends Element> {
         }
     }
 
+    /** Sets the property from text (URIs): numbers, true/false, enum nicks. */
+    public void setFromString(E element, String text) {
+        Object v = switch (type) {
+            case INT -> checked(Integer.parseInt(text.trim()));
+            case INT64 -> checked(Long.parseLong(text.trim()));
+            case UINT64 -> Long.parseUnsignedLong(text.trim());
+            case DOUBLE -> checked(Double.parseDouble(text.trim()));
+            case BOOLEAN -> switch (text.trim().toLowerCase(Locale.ROOT)) {
+                case "true", "1", "yes" -> true;
+                case "false", "0", "no" -> false;
+                default -> throw new IllegalArgumentException("expected true or false");
+            };
+            case STRING -> text;
+            case ENUM -> {
+                for (Enum<?> c : enumClass.getEnumConstants()) {
+                    if (((Choice) c).nick().equals(text.trim())) {
+                        yield c;
+                    }
+                }
+                StringBuilder accepted = new StringBuilder();
+                for (Enum<?> c : enumClass.getEnumConstants()) {
+                    accepted.append(accepted.length() == 0 ? "" : ", ").append(((Choice) c).nick());
+                }
+                throw new IllegalArgumentException("unknown value; accepted: " + accepted);
+            }
+        };
+        setter.accept(element, v);
+    }
+
+    private <N extends Number> N checked(N n) {
+        if (n.doubleValue() < min.doubleValue() || n.doubleValue() > max.doubleValue()) {
+            throw new IllegalArgumentException(n + " out of range [" + min + ", " + max + "]");
+        }
+        return n;
+    }
+
+    /** The current value as text (enum nicks, unsigned seeds). */
+    public String valueAsString(E element) {
+        return asString(getter.apply(element));
+    }
+
+    public String defaultAsString() {
+        return asString(defaultValue);
+    }
+
+    private String asString(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (type == Type.ENUM) {
+            return ((Choice) v).nick();
+        }
+        if (type == Type.UINT64) {
+            return Long.toUnsignedString((Long) v);
+        }
+        return String.valueOf(v);
+    }
+
     /** GType name for this property's enum on element type {@code typeName}, e.g. GstSpacetimeSrcSampler. */
     String enumTypeName(String typeName) {
         String simple = enumClass.getSimpleName();

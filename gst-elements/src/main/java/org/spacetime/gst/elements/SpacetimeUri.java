@@ -1,0 +1,71 @@
+package org.spacetime.gst.elements;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.spacetime.gst.framework.Property;
+
+/** spacetime:///?name=value&...: the query parameters are spacetimesrc's properties. */
+final class SpacetimeUri {
+    private SpacetimeUri() {}
+
+    static void apply(String text, SpacetimeSrc src) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a valid URI: " + text + " (" + e.getReason() + ")");
+        }
+        if (!"spacetime".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("expected a spacetime:// URI, got " + text);
+        }
+        String query = uri.getRawQuery();
+        if (query == null || query.isEmpty()) {
+            throw new IllegalArgumentException("spacetime URI without parameters: " + text
+                    + "; expected e.g. spacetime:///?prompt=a%20red%20circle%20moves%20left%20on%20a%20black%20background");
+        }
+        for (String pair : query.split("&")) {
+            String[] kv = pair.split("=", 2);
+            String name = URLDecoder.decode(kv[0], StandardCharsets.UTF_8);
+            String value = kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "";
+            set(src, name, value);
+        }
+    }
+
+    private static void set(SpacetimeSrc src, String name, String value) {
+        Property<SpacetimeSrc> p = SpacetimeSrc.TYPE.properties().stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown spacetime URI parameter '" + name + "'; accepted: "
+                        + String.join(", ", names())));
+        try {
+            p.setFromString(src, value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("spacetime URI parameter " + name + "=" + value + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String format(SpacetimeSrc src) {
+        StringBuilder b = new StringBuilder("spacetime:///?");
+        String sep = "";
+        for (Property<SpacetimeSrc> p : SpacetimeSrc.TYPE.properties()) {
+            String v = p.valueAsString(src);
+            if (v != null && !v.isEmpty() && !v.equals(p.defaultAsString())) {
+                b.append(sep).append(p.name()).append('=')
+                        .append(URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20"));
+                sep = "&";
+            }
+        }
+        return b.toString();
+    }
+
+    private static List<String> names() {
+        List<String> n = new ArrayList<>();
+        SpacetimeSrc.TYPE.properties().forEach(p -> n.add(p.name().toLowerCase(Locale.ROOT)));
+        return n;
+    }
+}
