@@ -45,6 +45,7 @@ class InstalledPluginTest {
         assertTrue(out.matches("(?s).*fail-at\\s+: Throw a Java exception.*Integer\\. Range: -1 - 2147483647 Default: -1.*"), out);
         assertTrue(out.contains("changeable only in NULL or READY state"), out);
         assertTrue(out.contains("video/x-raw"), out);
+        assertTrue(out.matches("(?s).*Element Actions:.*\"bump-pattern\".*"), out);
 
         InstalledPlugin.Result filter = plugin.tool(60, "gst-inspect-1.0", "spacetimetestinvert");
         assertTrue(filter.stdout().contains("Filter/Effect/Video"), filter.all());

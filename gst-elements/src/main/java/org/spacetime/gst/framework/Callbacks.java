@@ -45,6 +45,7 @@ final class Callbacks {
     interface ChainFunc extends Callback { int invoke(Pointer pad, Pointer parent, Pointer buffer); }
     interface PadBoolFunc extends Callback { int invoke(Pointer pad, Pointer parent, Pointer arg); }
     interface TaskFunc extends Callback { void invoke(Pointer data); }
+    interface ActionFunc extends Callback { void invoke(Pointer instance, Pointer data); }
     interface UriGetType extends Callback { int invoke(long gtype); }
     interface UriGetProtocols extends Callback { Pointer invoke(long gtype); }
     interface UriGetUri extends Callback { Pointer invoke(Pointer handler); }
@@ -170,6 +171,19 @@ final class Callbacks {
         }
     };
 
+    // ----- action signals: user data is the index of the action in its ElementType
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static final ActionFunc ACTION = (instance, data) -> {
+        enter();
+        try {
+            Element p = peer(instance);
+            ElementType.ActionSignal a = p.elementType().actions.get((int) Pointer.nativeValue(data));
+            a.handler().accept(p);
+        } catch (Throwable t) {
+            fail(instance, t);
+        }
+    };
+
     // ----- GstURIHandler
     static final UriGetType URI_GET_TYPE = gtype -> L.constant("GST_URI_SRC");
     static final UriGetProtocols URI_GET_PROTOCOLS = gtype -> TypeRegistrar.protocols(gtype);
@@ -205,7 +219,7 @@ final class Callbacks {
     static {
         for (Callback cb : new Callback[] {CLASS_INIT, INSTANCE_INIT, SET_PROPERTY, GET_PROPERTY, FINALIZE, CHANGE_STATE,
                 START, STOP, UNLOCK, UNLOCK_STOP, IS_SEEKABLE, DO_SEEK, SET_CAPS, SRC_QUERY, FIXATE, CREATE, CHAIN,
-                SINK_EVENT, TASK, URI_GET_TYPE, URI_GET_PROTOCOLS, URI_GET_URI, URI_SET_URI, URI_INTERFACE_INIT}) {
+                SINK_EVENT, TASK, ACTION, URI_GET_TYPE, URI_GET_PROTOCOLS, URI_GET_URI, URI_SET_URI, URI_INTERFACE_INIT}) {
             Native.setCallbackThreadInitializer(cb, THREADS);
         }
     }

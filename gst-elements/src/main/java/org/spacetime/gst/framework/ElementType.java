@@ -28,6 +28,10 @@ public final class ElementType<E extends Element> {
     final List<PadTemplate> padTemplates;
     final List<Property<E>> properties;
     final List<String> uriSchemes;
+    final List<ActionSignal<E>> actions;
+
+    /** An action signal (G_SIGNAL_ACTION, no arguments): applications emit it to make the element act. */
+    public record ActionSignal<E extends Element>(String name, java.util.function.Consumer<E> handler) {}
 
     private ElementType(Builder<E> b) {
         this.factoryName = b.factoryName;
@@ -42,6 +46,7 @@ public final class ElementType<E extends Element> {
         this.padTemplates = List.copyOf(b.padTemplates);
         this.properties = List.copyOf(b.properties);
         this.uriSchemes = List.copyOf(b.uriSchemes);
+        this.actions = List.copyOf(b.actions);
         if (!uriSchemes.isEmpty() && !UriHandler.class.isAssignableFrom(elementClass)) {
             throw new IllegalArgumentException(factoryName + " declares URI schemes but does not implement UriHandler");
         }
@@ -101,6 +106,7 @@ public final class ElementType<E extends Element> {
         private final List<PadTemplate> padTemplates = new ArrayList<>();
         private final List<Property<E>> properties = new ArrayList<>();
         private final List<String> uriSchemes = new ArrayList<>();
+        private final List<ActionSignal<E>> actions = new ArrayList<>();
 
         private Builder(String factoryName, Class<E> elementClass, Supplier<E> factory) {
             this.factoryName = Objects.requireNonNull(factoryName);
@@ -146,6 +152,12 @@ public final class ElementType<E extends Element> {
         /** URI schemes this element handles (it must implement {@link UriHandler}). */
         public Builder<E> uriSchemes(String... schemes) {
             uriSchemes.addAll(List.of(schemes));
+            return this;
+        }
+
+        /** Declares an action signal {@code name} (dash-separated) that runs {@code handler} on the element. */
+        public Builder<E> actionSignal(String name, java.util.function.Consumer<E> handler) {
+            actions.add(new ActionSignal<>(name, handler));
             return this;
         }
 

@@ -80,6 +80,15 @@ final class TypeRegistrar {
         if (gtype == 0) {
             throw new IllegalStateException("g_type_register_static failed for " + type.typeName);
         }
+        for (int i = 0; i < type.actions.size(); i++) {
+            Pointer closure = GObject.g_cclosure_new(Callbacks.ACTION, new Pointer(i), null);
+            int id = GObject.g_signal_newv(type.actions.get(i).name(), gtype,
+                    L.constant("G_SIGNAL_RUN_LAST") | L.constant("G_SIGNAL_ACTION"), closure, null, null, null,
+                    L.constant("G_TYPE_NONE"), 0, null);
+            if (id == 0) {
+                throw new IllegalStateException(type.factoryName + ": cannot create action signal " + type.actions.get(i).name());
+            }
+        }
         Registered done = new Registered(type, gtype, r.parentClass, enumTypes, protocols);
         BY_GTYPE.put(gtype, done);
         if (protocols != null) {

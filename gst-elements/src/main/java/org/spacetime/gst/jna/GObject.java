@@ -1,5 +1,6 @@
 package org.spacetime.gst.jna;
 
+import com.sun.jna.Callback;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
@@ -41,6 +42,9 @@ public final class GObject {
     public static native void g_value_set_string(Pointer v, String x);
     public static native void g_value_set_enum(Pointer v, int x);
 
+    public static native Pointer g_cclosure_new(Callback callback, Pointer userData, Pointer destroy);
+    public static native int g_signal_newv(String name, long itype, int flags, Pointer classClosure, Pointer accumulator,
+                                           Pointer accuData, Pointer marshaller, long returnType, int nParams, Pointer paramTypes);
     public static native void g_object_ref(Pointer obj);
     public static native void g_object_unref(Pointer obj);
 }

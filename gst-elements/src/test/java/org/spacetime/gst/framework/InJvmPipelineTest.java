@@ -128,6 +128,8 @@ class InJvmPipelineTest {
         e.set("npe-storm", true);
         assertEquals(true, e.get("npe-storm"));
         assertEquals(-1, e.get("fail-at"));
+        e.emit("bump-pattern");
+        assertEquals(43, e.get("pattern"), "action signal ran the Java handler");
         e.dispose();
     }
 

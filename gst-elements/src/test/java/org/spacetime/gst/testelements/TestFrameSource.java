@@ -16,6 +16,7 @@ public class TestFrameSource extends PushSource {
             .metadata("Spacetime test frames", "Source/Video", "Known frames for testing the Java element framework", "Spacetime")
             .srcPad(CAPS)
             .properties(properties())
+            .actionSignal("bump-pattern", e -> e.pattern++)
             .build();
 
     @SuppressWarnings("unchecked")
