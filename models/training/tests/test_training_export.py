@@ -14,6 +14,7 @@ PACKAGE = os.path.join(os.path.dirname(__file__), "..", "..", "spacetime-world-v
 
 
 def test_encoder_is_causal_first_frame_alone():
+    torch.manual_seed(0)
     enc = N.VideoEncoder().eval()
     x = torch.rand(1, 3, 9, 32, 32) * 2 - 1
     y = x.clone()
@@ -23,7 +24,8 @@ def test_encoder_is_causal_first_frame_alone():
         single = enc(x[:, :, :1])[0]
     assert a.shape == (1, 16, 3, 4, 4)
     assert torch.allclose(a[:, :, 0], b[:, :, 0]), "latent 0 depends on frame 0 only"
-    assert torch.allclose(single[:, :, 0], a[:, :, 0], atol=1e-6), "a single image is a valid input"
+    # Same values up to float rounding: BLAS takes other paths for a batch of 1 block than of 3.
+    assert torch.allclose(single[:, :, 0], a[:, :, 0], atol=1e-4), "a single image is a valid input"
 
 
 def test_denoiser_any_size_and_frame_count():
