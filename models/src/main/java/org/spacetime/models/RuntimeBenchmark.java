@@ -25,7 +25,9 @@ public final class RuntimeBenchmark {
             String prompt = "a red circle bounces on a gray background";
             out("package %s on %s, %d threads", m.name(), model.device(), threads);
             GenerationRequest.Builder req = GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt(prompt).seed(1);
-            p.generate(req.build());                                   // warm-up
+            for (int i = 0; i < 3; i++) {
+                p.generate(req.build());                               // warm-up: JIT and ORT arenas
+            }
             double seconds = (double) m.framesPerWindow() / m.nativeFps();
             long[] wall = new long[5];
             long ort = 0;
