@@ -68,12 +68,11 @@ public final class VideoPipeline {
         }
     }
 
-    /** Latents being denoised, which frames are given clean, and the starting noise level index. */
+    /** Latents being denoised and which latent frames are given clean. */
     static final class Latents {
         final int channels, frames, height, width;
         final float[] values, clean;
         final boolean[] given;
-        int firstStep;
 
         Latents(int c, int t, int h, int w) {
             channels = c; frames = t; height = h; width = w;
@@ -123,7 +122,6 @@ public final class VideoPipeline {
         }
         if (r.task() == Task.VIDEO_TO_VIDEO) {
             java.util.Arrays.fill(lat.given, false);   // all frames are re-generated from the noised source
-            lat.firstStep = -1;                         // resolved against the schedule in denoise()
         }
         return lat;
     }

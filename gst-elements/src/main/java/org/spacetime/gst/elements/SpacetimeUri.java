@@ -5,9 +5,6 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 
 import org.spacetime.gst.framework.Property;
 
@@ -41,7 +38,7 @@ final class SpacetimeUri {
     private static void set(SpacetimeSrc src, String name, String value) {
         Property<SpacetimeSrc> p = SpacetimeSrc.TYPE.properties().stream().filter(x -> x.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown spacetime URI parameter '" + name + "'; accepted: "
-                        + String.join(", ", names())));
+                        + String.join(", ", SpacetimeSrc.TYPE.properties().stream().map(Property::name).toList())));
         try {
             p.setFromString(src, value);
         } catch (RuntimeException e) {
@@ -61,11 +58,5 @@ final class SpacetimeUri {
             }
         }
         return b.toString();
-    }
-
-    private static List<String> names() {
-        List<String> n = new ArrayList<>();
-        SpacetimeSrc.TYPE.properties().forEach(p -> n.add(p.name().toLowerCase(Locale.ROOT)));
-        return n;
     }
 }

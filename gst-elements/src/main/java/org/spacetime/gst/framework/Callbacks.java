@@ -231,7 +231,7 @@ final class Callbacks {
         klass.setPointer(L.offset(struct, field), CallbackReference.getFunctionPointer(cb));
     }
 
-    static void installPadFunctions(Pointer sinkPad, Pointer srcPad) {
+    static void installPadFunctions(Pointer sinkPad) {
         Gst.gst_pad_set_chain_function_full(sinkPad, CHAIN, null, null);
         Gst.gst_pad_set_event_function_full(sinkPad, SINK_EVENT, null, null);
     }
@@ -248,15 +248,6 @@ final class Callbacks {
 
     private static PushSource source(Pointer src) {
         return (PushSource) peer(src);
-    }
-
-    private static String capsString(Pointer caps) {
-        Pointer s = Gst.gst_caps_to_string(caps);
-        try {
-            return s.getString(0);
-        } finally {
-            GLib.g_free(s);
-        }
     }
 
     /** The parent class's implementation of a vfunc, for chaining up. */

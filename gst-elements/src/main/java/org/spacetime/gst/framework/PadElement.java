@@ -19,7 +19,7 @@ public abstract class PadElement extends Element {
         Pointer klass = handle().getPointer(0);
         sinkPad = Gst.gst_pad_new_from_template(Gst.gst_element_class_get_pad_template(klass, "sink"), "sink");
         srcPad = Gst.gst_pad_new_from_template(Gst.gst_element_class_get_pad_template(klass, "src"), "src");
-        Callbacks.installPadFunctions(sinkPad, srcPad);
+        Callbacks.installPadFunctions(sinkPad);
         // Caps and allocation queries pass through to the peers, as for any filter that keeps the format.
         Layout l = Layout.get();
         int proxy = l.constant("GST_PAD_FLAG_PROXY_CAPS") | l.constant("GST_PAD_FLAG_PROXY_ALLOCATION");

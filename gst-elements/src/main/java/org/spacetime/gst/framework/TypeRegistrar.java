@@ -30,6 +30,9 @@ final class TypeRegistrar {
     /** Native memory GLib keeps pointers into (type infos, enum tables, protocol lists). */
     private static final List<Object> KEEP_ALIVE = new ArrayList<>();
 
+    /** The type being registered on this thread: its class_init can run before BY_GTYPE knows it. */
+    private static final ThreadLocal<Registered> PENDING = new ThreadLocal<>();
+
     private record Registered(ElementType<?> type, long gtype, Pointer[] parentClass, long[] enumTypes, StringArray protocols) {}
 
     private TypeRegistrar() {}
@@ -103,8 +106,6 @@ final class TypeRegistrar {
         LOG.debug("registered {} as {} ({})", type.factoryName, type.typeName, gtype);
         return gtype;
     }
-
-    private static final ThreadLocal<Registered> PENDING = new ThreadLocal<>();
 
     private static long registerEnum(String name, Class<? extends Enum<?>> enumClass) {
         long existing = GObject.g_type_from_name(name);

@@ -45,6 +45,5 @@ public final class GObject {
     public static native Pointer g_cclosure_new(Callback callback, Pointer userData, Pointer destroy);
     public static native int g_signal_newv(String name, long itype, int flags, Pointer classClosure, Pointer accumulator,
                                            Pointer accuData, Pointer marshaller, long returnType, int nParams, Pointer paramTypes);
-    public static native void g_object_ref(Pointer obj);
     public static native void g_object_unref(Pointer obj);
 }

@@ -11,8 +11,6 @@ public final class Gst {
 
     private Gst() {}
 
-    public static native boolean gst_is_initialized();
-    public static native boolean gst_init_check(Pointer argc, Pointer argv, Pointer error);
     public static native long gst_element_get_type();
     public static native long gst_uri_handler_get_type();
     public static native boolean gst_element_register(Pointer plugin, String name, int rank, long type);
@@ -40,23 +38,13 @@ public final class Gst {
     public static native Pointer gst_pad_new_from_template(Pointer template, String name);
     public static native void gst_pad_set_chain_function_full(Pointer pad, Callback chain, Pointer data, Pointer notify);
     public static native void gst_pad_set_event_function_full(Pointer pad, Callback event, Pointer data, Pointer notify);
-    public static native void gst_pad_set_query_function_full(Pointer pad, Callback query, Pointer data, Pointer notify);
     public static native boolean gst_pad_event_default(Pointer pad, Pointer parent, Pointer event);
-    public static native boolean gst_pad_query_default(Pointer pad, Pointer parent, Pointer query);
     public static native int gst_pad_push(Pointer pad, Pointer buffer);
     public static native boolean gst_pad_push_event(Pointer pad, Pointer event);
     public static native boolean gst_pad_start_task(Pointer pad, Callback func, Pointer data, Pointer notify);
     public static native boolean gst_pad_pause_task(Pointer pad);
     public static native boolean gst_pad_stop_task(Pointer pad);
-    public static native Pointer gst_pad_get_current_caps(Pointer pad);
-    public static native Pointer gst_event_new_eos();
-    public static native Pointer gst_event_new_caps(Pointer caps);
-    public static native Pointer gst_event_new_stream_start(String streamId);
-    public static native Pointer gst_event_new_segment(Pointer segment);
     public static native void gst_event_parse_caps(Pointer event, Pointer capsOut);
-    public static native Pointer gst_segment_new();
-    public static native void gst_segment_init(Pointer segment, int format);
-    public static native void gst_segment_free(Pointer segment);
     public static native void gst_mini_object_unref(Pointer obj);
     public static native Pointer gst_mini_object_make_writable(Pointer obj);
 
@@ -79,7 +67,5 @@ public final class Gst {
 
     public static native void gst_query_set_duration(Pointer query, int format, long duration);
     public static native void gst_query_parse_duration(Pointer query, int[] format, long[] duration);
-    public static native void gst_query_set_latency(Pointer query, boolean live, long min, long max);
-    public static native long gst_util_uint64_scale_int(long val, int num, int denom);
     public static native Pointer gst_object_get_name(Pointer object);
 }

@@ -10,11 +10,8 @@ public final class GstBase {
 
     private GstBase() {}
 
-    public static native long gst_base_src_get_type();
     public static native long gst_push_src_get_type();
     public static native void gst_base_src_set_format(Pointer src, int format);
     public static native void gst_base_src_set_live(Pointer src, boolean live);
     public static native boolean gst_base_src_is_live(Pointer src);
-    public static native void gst_base_src_set_do_timestamp(Pointer src, boolean timestamp);
-    public static native void gst_base_src_set_dynamic_size(Pointer src, boolean dynamic);
 }
