@@ -4,7 +4,7 @@ set -euo pipefail
 out="$1"
 here="$(cd "$(dirname "$0")" && pwd)"
 command -v pkg-config >/dev/null || { echo "generate-layout: pkg-config not found (run install/setup-debian.sh)" >&2; exit 1; }
-flags="$(pkg-config --cflags --libs gstreamer-1.0 gstreamer-base-1.0)" \
+flags="$(pkg-config --cflags --libs gstreamer-1.0 gstreamer-base-1.0 gstreamer-video-1.0)" \
   || { echo "generate-layout: GStreamer dev headers not found (libgstreamer1.0-dev, libgstreamer-plugins-base1.0-dev)" >&2; exit 1; }
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

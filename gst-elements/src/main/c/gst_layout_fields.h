@@ -5,6 +5,7 @@
 #include <gst/gst.h>
 #include <gst/base/gstbasesrc.h>
 #include <gst/base/gstpushsrc.h>
+#include <gst/video/video.h>
 
 #define SPACETIME_LAYOUT_LIST \
   SIZE(GTypeInfo) FIELD(GTypeInfo, class_size) FIELD(GTypeInfo, base_init) FIELD(GTypeInfo, base_finalize) \
@@ -34,7 +35,12 @@
   FIELD(GstEvent, type) FIELD(GstQuery, type) \
   SIZE(GstSegment) FIELD(GstSegment, rate) FIELD(GstSegment, format) FIELD(GstSegment, start) \
   FIELD(GstSegment, stop) FIELD(GstSegment, time) FIELD(GstSegment, position) FIELD(GstSegment, base) \
-  FIELD(GstBaseSrc, segment) FIELD(GstObject, flags)
+  FIELD(GstBaseSrc, segment) FIELD(GstObject, flags) \
+  SIZE(GstVideoInfo) FIELD(GstVideoInfo, finfo) FIELD(GstVideoInfo, width) FIELD(GstVideoInfo, height) \
+  FIELD(GstVideoInfo, size) FIELD(GstVideoInfo, fps_n) FIELD(GstVideoInfo, fps_d) FIELD(GstVideoInfo, stride) \
+  FIELD(GstVideoInfo, offset) FIELD(GstVideoInfo, colorimetry) FIELD(GstVideoColorimetry, range) \
+  FIELD(GstVideoColorimetry, matrix) FIELD(GstVideoFormatInfo, format) FIELD(GstVideoMeta, n_planes) \
+  FIELD(GstVideoMeta, offset) FIELD(GstVideoMeta, stride)
 
 
 /* Enum values and flags the framework passes to GStreamer. CONST(name) must be defined by the includer. */
@@ -56,4 +62,6 @@
   CONST(GST_STATE_CHANGE_PAUSED_TO_READY) CONST(GST_STATE_CHANGE_READY_TO_NULL) \
   CONST(GST_STATE_CHANGE_SUCCESS) CONST(GST_STATE_CHANGE_FAILURE) CONST(GST_RANK_NONE) \
   CONST(GST_RANK_PRIMARY) CONST(GST_RANK_SECONDARY) CONST(GST_URI_ERROR_BAD_URI) CONST(GST_PAD_FLAG_PROXY_CAPS) CONST(GST_PAD_FLAG_PROXY_ALLOCATION) \
-  CONST(G_TYPE_NONE) CONST(G_SIGNAL_RUN_LAST) CONST(G_SIGNAL_ACTION)
+  CONST(G_TYPE_NONE) CONST(G_SIGNAL_RUN_LAST) CONST(G_SIGNAL_ACTION) \
+  CONST(GST_VIDEO_COLOR_RANGE_0_255) CONST(GST_VIDEO_COLOR_MATRIX_BT709) CONST(GST_VIDEO_COLOR_MATRIX_BT2020) \
+  CONST(GST_VIDEO_COLOR_MATRIX_SMPTE240M) CONST(GST_QUERY_ALLOCATION) CONST(GST_EVENT_GAP) CONST(GST_EVENT_STREAM_START)

@@ -7,7 +7,8 @@ import ai.onnxruntime.OrtException;
  * window takes the last {@code overlap} latent frames of the previous one as clean conditioning
  * and generates the rest, so frames are handed out as each window is decoded and memory stays flat
  * (only the overlap is kept). Against drift, each new window's latents can be re-normalised to the
- * first window's per-channel statistics.
+ * first window's per-channel statistics. The overlap of every window is kept as a checkpoint (a few
+ * kilobytes), so {@link #seek} can go back to any window and regenerate it exactly.
  */
 public final class LongVideoGenerator {
     private final VideoPipeline pipeline;
@@ -17,6 +18,7 @@ public final class LongVideoGenerator {
     private final boolean renormalize;
     private PromptEncoder.Embeddings text;
     private float[] tail;
+    private final java.util.List<float[]> checkpoints = new java.util.ArrayList<>();   // tail after window i
     private double[] refMean, refStd;
     private int window;
 
@@ -40,6 +42,36 @@ public final class LongVideoGenerator {
 
     /** The frames of the next window: 1 + 4 (T - 1) for the first, 4 (T - overlap) after that. */
     public Video next(ProgressListener progress, Cancellation cancel) {
+        return window(progress, cancel, true);
+    }
+
+    /** Frames in window {@code i}: the first holds frames_per_window, each later one 4 (T - overlap). */
+    public int framesIn(int i) {
+        return i == 0 ? m.framesPerWindow() : m.temporalFactor() * (m.windowLatentFrames() - overlap);
+    }
+
+    /** The window that holds frame {@code frame} of the stream, and the frame's index inside it. */
+    public int[] locate(long frame) {
+        if (frame < framesIn(0)) {
+            return new int[] {0, (int) frame};
+        }
+        long rest = frame - framesIn(0);
+        return new int[] {1 + (int) (rest / framesIn(1)), (int) (rest % framesIn(1))};
+    }
+
+    /**
+     * Makes {@code i} the next window: earlier windows come back from their checkpoints, later ones
+     * are generated (not decoded) on the way. The frames are the same as without the seek.
+     */
+    public void seek(int i, ProgressListener progress, Cancellation cancel) {
+        while (window < i) {
+            window(progress, cancel, false);
+        }
+        window = i;
+        tail = i == 0 ? null : checkpoints.get(i - 1);
+    }
+
+    private Video window(ProgressListener progress, Cancellation cancel, boolean decode) {
         try {
             if (text == null) {
                 text = pipeline.prompts().encode(pipeline.sessions(), request.prompt(), request.negativePrompt());
@@ -59,8 +91,13 @@ public final class LongVideoGenerator {
             for (int ch = 0; ch < c; ch++) {
                 System.arraycopy(lat.values, (ch * t + t - overlap) * fs, tail, ch * overlap * fs, overlap * fs);
             }
+            if (checkpoints.size() == window) {
+                checkpoints.add(tail);
+            }
             Video out;
-            if (window == 0) {
+            if (!decode) {
+                out = null;
+            } else if (window == 0) {
                 out = pipeline.decode(lat.values, t, request.width(), request.height(), true);
             } else {
                 float[] fresh = new float[c * (t - overlap) * fs];

@@ -14,11 +14,18 @@ import org.apache.logging.log4j.Logger;
 public final class VideoModel implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(VideoModel.class);
     private static final Map<String, VideoModel> CACHE = new HashMap<>();
+    /**
+     * The last model nobody uses any more, kept loaded: a pipeline that goes NULL -> PLAYING again
+     * (editors do this all the time) does not pay for new sessions, and ONNX Runtime's freed arenas
+     * do not pile up in the process. Replaced when another model is released.
+     */
+    private static VideoModel idle;
 
     private final String key;
     private final ModelPackage pkg;
     private final ModelSessions sessions;
     private final PromptEncoder prompts;
+    private final DirectBufferPool buffers = new DirectBufferPool();
     private int references;
 
     private VideoModel(String key, ModelPackage pkg, Device device, int threads) {
@@ -48,6 +55,9 @@ public final class VideoModel implements AutoCloseable {
             m = new VideoModel(key, pkg, device, threads);
             CACHE.put(key, m);
         }
+        if (idle == m) {
+            idle = null;
+        }
         m.references++;
         return m;
     }
@@ -68,18 +78,48 @@ public final class VideoModel implements AutoCloseable {
         return sessions;
     }
 
+    DirectBufferPool buffers() {
+        return buffers;
+    }
+
     PromptEncoder prompts() {
         return prompts;
     }
 
     @Override
     public void close() {
+        VideoModel release;
         synchronized (VideoModel.class) {
             if (--references > 0) {
                 return;
             }
-            CACHE.remove(key);
+            release = idle;
+            idle = this;
+            if (release != null) {
+                CACHE.remove(release.key);
+            }
         }
+        if (release != null) {
+            release.free();
+        }
+    }
+
+    /** Frees the sessions and the tokenizer of every loaded model nobody uses (tests, shutdown). */
+    public static void releaseIdle() {
+        VideoModel release;
+        synchronized (VideoModel.class) {
+            release = idle;
+            idle = null;
+            if (release != null) {
+                CACHE.remove(release.key);
+            }
+        }
+        if (release != null) {
+            release.free();
+        }
+    }
+
+    private void free() {
         LOG.debug("releasing model {}", key);
         prompts.close();
         sessions.close();

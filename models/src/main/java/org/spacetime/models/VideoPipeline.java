@@ -1,7 +1,5 @@
 package org.spacetime.models;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Map;
@@ -23,13 +21,12 @@ import ai.onnxruntime.OrtSession;
  *     scheduler step; given latent frames stay clean (timestep 0);</li>
  * <li>decode the latents and put the given frames back exactly.</li>
  * </ol>
- * Latent tensors are (C, T, h, w) floats for batch 1; native tensors are closed per call. A pipeline
- * keeps its decoder buffer between calls, so use one per thread (the model's sessions are shared).
+ * Latent tensors are (C, T, h, w) floats for batch 1; native tensors are closed per call and the
+ * direct buffers behind them are reused through the model's pool.
  */
 public final class VideoPipeline {
     private final VideoModel model;
     private final Manifest m;
-    private FloatBuffer decoded;
 
     public VideoPipeline(VideoModel model) {
         this.model = model;
@@ -175,51 +172,52 @@ public final class VideoPipeline {
         long[] latShape = {2, lat.channels, lat.frames, lat.height, lat.width};
         // Inputs and the pinned output live in direct buffers that ONNX Runtime reads and writes in
         // place: no tensor copies and no garbage per step.
-        FloatBuffer batch = directFloats(2 * n), ts = directFloats(2 * lat.frames), velocity = directFloats(2 * n);
+        DirectBufferPool pool = model.buffers();
+        FloatBuffer batch = pool.borrow(2 * n), ts = pool.borrow(2 * lat.frames), velocity = pool.borrow(2 * n);
         OrtSession denoiser = model.sessions().get(ModelSessions.Role.DENOISER);
         var env = model.sessions().env();
-        try (OnnxTensor tText = OnnxTensor.createTensor(env, FloatBuffer.wrap(text.values()), new long[] {2, text.tokens(), text.dim()});
-             OnnxTensor tMask = OnnxTensor.createTensor(env, LongBuffer.wrap(text.mask()), new long[] {2, text.tokens()});
-             OnnxTensor tLat = OnnxTensor.createTensor(env, batch, latShape);
-             OnnxTensor tTs = OnnxTensor.createTensor(env, ts, new long[] {2, lat.frames});
-             OnnxTensor tVelocity = OnnxTensor.createTensor(env, velocity, latShape)) {
-            Map<String, OnnxTensor> inputs = Map.of("latents", tLat, "timesteps", tTs, "text_embeddings", tText,
-                    "text_mask", tMask);
-            Map<String, OnnxTensor> outputs = Map.of("velocity", tVelocity);
-            for (int step = first; step < r.steps(); step++) {
-                cancel.check();
-                batch.put(0, lat.values).put(n, lat.values);
-                for (int f = 0; f < lat.frames; f++) {
-                    float sigma = lat.given[f] ? 0f : (float) sigmas[step];
-                    ts.put(f, sigma).put(lat.frames + f, sigma);
-                }
-                long t0 = OrtTimer.start();
-                try {
-                    denoiser.run(inputs, Set.of(), outputs, cancel.runOptions()).close();   // closes nothing pinned
-                } finally {
-                    OrtTimer.stop(t0);
-                }
-                float g = (float) r.guidance();
-                for (int i = 0; i < n; i++) {
-                    float vc = velocity.get(i), vu = velocity.get(n + i);
-                    v[i] = vu + g * (vc - vu);
-                }
-                scheduler.step(v, step, lat.values);
-                for (int c = 0; c < lat.channels; c++) {
+        try {
+            try (OnnxTensor tText = OnnxTensor.createTensor(env, FloatBuffer.wrap(text.values()), new long[] {2, text.tokens(), text.dim()});
+                 OnnxTensor tMask = OnnxTensor.createTensor(env, LongBuffer.wrap(text.mask()), new long[] {2, text.tokens()});
+                 OnnxTensor tLat = OnnxTensor.createTensor(env, batch, latShape);
+                 OnnxTensor tTs = OnnxTensor.createTensor(env, ts, new long[] {2, lat.frames});
+                 OnnxTensor tVelocity = OnnxTensor.createTensor(env, velocity, latShape)) {
+                Map<String, OnnxTensor> inputs = Map.of("latents", tLat, "timesteps", tTs, "text_embeddings", tText,
+                        "text_mask", tMask);
+                Map<String, OnnxTensor> outputs = Map.of("velocity", tVelocity);
+                for (int step = first; step < r.steps(); step++) {
+                    cancel.check();
+                    batch.put(0, lat.values).put(n, lat.values);
                     for (int f = 0; f < lat.frames; f++) {
-                        if (lat.given[f]) {
-                            int at = (c * lat.frames + f) * fs;
-                            System.arraycopy(lat.clean, at, lat.values, at, fs);
+                        float sigma = lat.given[f] ? 0f : (float) sigmas[step];
+                        ts.put(f, sigma).put(lat.frames + f, sigma);
+                    }
+                    long t0 = OrtTimer.start();
+                    try {
+                        denoiser.run(inputs, Set.of(), outputs, cancel.runOptions()).close();   // closes nothing pinned
+                    } finally {
+                        OrtTimer.stop(t0);
+                    }
+                    float g = (float) r.guidance();
+                    for (int i = 0; i < n; i++) {
+                        float vc = velocity.get(i), vu = velocity.get(n + i);
+                        v[i] = vu + g * (vc - vu);
+                    }
+                    scheduler.step(v, step, lat.values);
+                    for (int c = 0; c < lat.channels; c++) {
+                        for (int f = 0; f < lat.frames; f++) {
+                            if (lat.given[f]) {
+                                int at = (c * lat.frames + f) * fs;
+                                System.arraycopy(lat.clean, at, lat.values, at, fs);
+                            }
                         }
                     }
+                    progress.onStep(window, step + 1, r.steps());
                 }
-                progress.onStep(window, step + 1, r.steps());
             }
+        } finally {
+            pool.giveBack(batch, ts, velocity);
         }
-    }
-
-    private static FloatBuffer directFloats(int n) {
-        return ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     private interface Run {
@@ -271,7 +269,8 @@ public final class VideoPipeline {
         }
         var env = model.sessions().env();
         int all = t * m.temporalFactor(), skip = clipStart ? m.temporalFactor() - 1 : 0, hw = width * height;
-        FloatBuffer out = decodeBuffer(3 * all * hw);
+        DirectBufferPool pool = model.buffers();
+        FloatBuffer out = pool.borrow(3 * all * hw);
         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(z),
                      new long[] {1, m.latentChannels(), t, height / m.spatialFactor(), width / m.spatialFactor()});
              OnnxTensor pinned = OnnxTensor.createTensor(env, out, new long[] {1, 3, all, height, width})) {
@@ -284,25 +283,21 @@ public final class VideoPipeline {
         }
         int frames = all - skip;
         byte[] rgb = new byte[frames * hw * 3];
-        for (int c = 0; c < 3; c++) {
-            for (int f = 0; f < frames; f++) {
-                int base = (c * all + f + skip) * hw;
-                for (int p = 0, o = f * hw * 3 + c; p < hw; p++, o += 3) {
-                    // [-1, 1] -> [0, 255], rounded half up (the value is non-negative after the clamp)
-                    float val = Math.max(0f, Math.min(255f, (out.get(base + p) + 1f) * 127.5f));
-                    rgb[o] = (byte) (int) (val + 0.5f);
+        try {
+            for (int c = 0; c < 3; c++) {
+                for (int f = 0; f < frames; f++) {
+                    int base = (c * all + f + skip) * hw;
+                    for (int p = 0, o = f * hw * 3 + c; p < hw; p++, o += 3) {
+                        // [-1, 1] -> [0, 255], rounded half up (the value is non-negative after the clamp)
+                        float val = Math.max(0f, Math.min(255f, (out.get(base + p) + 1f) * 127.5f));
+                        rgb[o] = (byte) (int) (val + 0.5f);
+                    }
                 }
             }
+        } finally {
+            pool.giveBack(out);
         }
         return new Video(frames, width, height, rgb);
-    }
-
-    /** The decoder's output buffer, kept between calls (a window's frames are megabytes). */
-    private FloatBuffer decodeBuffer(int floats) {
-        if (decoded == null || decoded.capacity() < floats) {
-            decoded = directFloats(floats);
-        }
-        return decoded.duplicate().clear().limit(floats).slice();
     }
 
     /** Puts the given frames back, bit-exact at the request's size. */

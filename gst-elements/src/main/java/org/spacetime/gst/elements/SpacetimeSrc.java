@@ -10,10 +10,11 @@ import org.spacetime.gst.framework.ErrorCode;
 import org.spacetime.gst.framework.FlushingException;
 import org.spacetime.gst.framework.Property;
 import org.spacetime.gst.framework.PushSource;
+import org.spacetime.gst.framework.RawVideoConverter;
+import org.spacetime.gst.framework.Segment;
 import org.spacetime.gst.framework.UriHandler;
-import org.spacetime.models.Cancellation;
+import org.spacetime.gst.framework.VideoInfo;
 import org.spacetime.models.GenerationRequest;
-import org.spacetime.models.InvalidModelPackageException;
 import org.spacetime.models.LongVideoGenerator;
 import org.spacetime.models.Manifest;
 import org.spacetime.models.Task;
@@ -22,88 +23,83 @@ import org.spacetime.models.VideoModel;
 import org.spacetime.models.VideoPipeline;
 
 /**
- * spacetimesrc: generates video from a text prompt. Frames go downstream window by window as the
- * model decodes them; duration 0 streams without end. Settings are the properties; the state
- * (model, generator, queued frames) is made in start() and dropped in stop().
+ * spacetimesrc: generates video from a text prompt (and optionally a first image). Windows are
+ * generated one ahead of playback on a worker thread; duration 0 streams without end. Seeking in
+ * TIME regenerates from the window that holds the target (windows are deterministic per seed);
+ * is-live paces frames to the clock for playout. Settings are the properties; the state (model,
+ * generator, queued frames) is made in start() and dropped in stop().
  */
 public final class SpacetimeSrc extends PushSource implements UriHandler {
     public static final ElementType<SpacetimeSrc> TYPE = ElementType
             .builder("spacetimesrc", SpacetimeSrc.class, SpacetimeSrc::new)
             .metadata("Spacetime video generator", "Source/Video",
                     "Generates video from a text prompt with a latent video diffusion model", "Spacetime")
-            .srcPad("video/x-raw,format={RGB,RGBA},width=[16,1024],height=[16,1024],framerate=[1/1,120/1]")
+            .srcPad("video/x-raw,format=" + RawVideoConverter.capsFormats()
+                    + ",width=[16,1024],height=[16,1024],framerate=[1/1,120/1]")
+            .properties(GenerationSettings.<SpacetimeSrc>properties(e -> e.generation, "What the video shows (for the "
+                    + "default model: a World v1 caption, e.g. \"a red circle moves left on a black background\")"))
             .properties(
-                    Property.<SpacetimeSrc>ofString("prompt", "Prompt", "What the video shows (for the default model: "
-                            + "a World v1 caption, e.g. \"a red circle moves left on a black background\")", "",
-                            e -> e.settings.prompt, (e, v) -> e.settings.prompt = v),
-                    Property.<SpacetimeSrc>ofString("negative-prompt", "Negative prompt",
-                            "What the video should not show (guidance pushes away from it)", "",
-                            e -> e.settings.negativePrompt, (e, v) -> e.settings.negativePrompt = v),
-                    Property.<SpacetimeSrc>ofString("model", "Model package", "Directory of the model package "
-                            + "(models/README.md); empty: the shipped default model", "",
-                            e -> e.settings.model, (e, v) -> e.settings.model = v),
-                    Property.<SpacetimeSrc>ofUInt64("seed", "Seed", "Random seed: the same settings and seed give the "
-                            + "same frames on CPU", 0, e -> e.settings.seed, (e, v) -> e.settings.seed = v),
-                    Property.<SpacetimeSrc>ofInt("steps", "Steps", "Denoising steps per window (0: the model's default)",
-                            0, 1000, 0, e -> e.settings.steps, (e, v) -> e.settings.steps = v),
-                    Property.<SpacetimeSrc>ofDouble("guidance", "Guidance", "Classifier-free guidance scale "
-                            + "(-1: the model's default)", -1, 50, -1, e -> e.settings.guidance, (e, v) -> e.settings.guidance = v),
-                    Property.<SpacetimeSrc, SamplerChoice>ofChoice("sampler", "Sampler", "Solver of the flow",
-                            SamplerChoice.class, SamplerChoice.DPMPP_2M, e -> e.settings.sampler, (e, v) -> e.settings.sampler = v),
-                    Property.<SpacetimeSrc, DeviceChoice>ofChoice("device", "Device", "Where the model runs",
-                            DeviceChoice.class, DeviceChoice.AUTO, e -> e.settings.device, (e, v) -> e.settings.device = v),
                     Property.<SpacetimeSrc>ofDouble("duration", "Duration", "Seconds of video to generate, then EOS "
-                            + "(0: endless stream)", 0, 86400, 0, e -> e.settings.duration, (e, v) -> e.settings.duration = v))
+                            + "(0: endless stream)", 0, 86400, 0, e -> e.settings.duration, (e, v) -> e.settings.duration = v),
+                    Property.<SpacetimeSrc>ofString("image", "First image", "A PNG or JPEG file that the video starts "
+                            + "from (image to video); empty: text to video", "", e -> e.settings.image, (e, v) -> e.settings.image = v),
+                    Property.<SpacetimeSrc>ofBoolean("loop", "Seamless loop", "Generate one clip whose end flows back "
+                            + "into its start and repeat it", false, e -> e.settings.loop, (e, v) -> e.settings.loop = v),
+                    Property.<SpacetimeSrc>ofBoolean("is-live", "Is live", "Act as a live source: frames are paced to "
+                            + "the clock and timestamped in running time (playout)", false, e -> e.settings.live,
+                            (e, v) -> { e.settings.live = v; e.setLive(v); }))
             .uriSchemes("spacetime")
             .rank(256)
             .build();
 
-    /** Property values (read at start; changes apply from the next start). */
+    /** Property values besides the shared generation settings (read at start). */
     static final class Settings {
-        String prompt = "", negativePrompt = "", model = "";
-        long seed;
-        int steps;
-        double guidance = -1, duration;
-        SamplerChoice sampler = SamplerChoice.DPMPP_2M;
-        DeviceChoice device = DeviceChoice.AUTO;
+        double duration;
+        String image = "";
+        boolean loop, live;
     }
 
     /** What exists between start() and stop(). */
     private static final class State {
         VideoModel model;
-        LongVideoGenerator generator;
-        final ArrayDeque<byte[]> frames = new ArrayDeque<>();
-        long produced;
-        long total;            // frames to produce, -1 = endless
-        int width, height, fps;
-        boolean rgba;
+        Video image;
         ElementException failure;
-        volatile Cancellation cancellation = new Cancellation();
+        VideoInfo info;
+        Manifest manifest;
+        LongVideoGenerator generator;
+        Video loopClip;
+        WindowPrefetcher prefetcher;
+        final ArrayDeque<byte[]> frames = new ArrayDeque<>();
+        long produced;          // index of the next frame handed out
+        long total;             // frames to produce, -1 = endless
+        long seekFrame = -1;    // a seek waiting for the next create()
+        long stopNanos = -1;    // the segment's stop
+        int nextWindow;
+        long liveBase = -1;     // running time of frame 0 in live mode
     }
 
+    final GenerationSettings generation = new GenerationSettings();
     private final Settings settings = new Settings();
     private volatile State state;
 
     /**
-     * Loads the model. A bad setting is kept and raised by the first create(), from the streaming
-     * thread: an error there ends gst-launch with exit code 1 and a clear message, where a failed
-     * state change would only say that the pipeline does not want to pause.
+     * Loads the model and the image. A bad setting is kept and raised by the first create(), from
+     * the streaming thread: an error there ends gst-launch with exit code 1 and a clear message,
+     * where a failed state change would only say that the pipeline does not want to pause.
      */
     @Override
     protected void start() {
         State s = new State();
         state = s;
-        if (settings.prompt == null || settings.prompt.isBlank()) {
-            s.failure = new ElementException(ErrorCode.RESOURCE_SETTINGS,
-                    "prompt is empty: set prompt=\"...\" (for the default model a World v1 caption, e.g. "
-                            + "\"a red circle moves left on a black background\")");
-            return;
-        }
-        String path = settings.model.isEmpty() ? DefaultModel.path() : settings.model;
         try {
-            s.model = VideoModel.load(java.nio.file.Path.of(path), settings.device.device);
-        } catch (InvalidModelPackageException e) {
-            s.failure = new ElementException(ErrorCode.RESOURCE_OPEN_READ, "cannot use model package: " + e.getMessage(), e);
+            generation.requirePrompt();
+            if (!settings.image.isEmpty()) {
+                s.image = ImageFile.read(settings.image);
+            }
+            s.model = generation.loadModel();
+            s.manifest = s.model.manifest();
+        } catch (ElementException e) {
+            s.failure = e;
         }
     }
 
@@ -112,7 +108,9 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
         State s = state;
         state = null;
         if (s != null) {
-            s.cancellation.close();
+            if (s.prefetcher != null) {
+                s.prefetcher.close();
+            }
             if (s.model != null) {
                 s.model.close();
             }
@@ -137,7 +135,7 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
     @Override
     protected void fixate(Caps caps) {
         State s = state;
-        Manifest m = s == null || s.model == null ? null : s.model.manifest();
+        Manifest m = s == null ? null : s.manifest;
         caps.nearestInt("width", m == null ? 64 : m.nativeWidth()).nearestInt("height", m == null ? 64 : m.nativeHeight())
                 .nearestFraction("framerate", m == null ? 8 : m.nativeFps(), 1).preferString("format", "RGB");
     }
@@ -148,29 +146,43 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
         if (s.failure != null) {
             return;    // reported by create()
         }
-        Manifest m = s.model.manifest();
-        s.width = caps.integer("width");
-        s.height = caps.integer("height");
-        s.rgba = "RGBA".equals(caps.string("format"));
-        int[] fr = caps.fraction("framerate");
-        if (fr[0] != m.nativeFps() * fr[1]) {
+        Manifest m = s.manifest;
+        VideoInfo info = VideoInfo.of(caps);
+        if (info.fpsN() != m.nativeFps() * info.fpsD()) {
             throw new ElementException(ErrorCode.CORE_NEGOTIATION, "model " + m.name() + " makes " + m.nativeFps()
                     + " frames per second; caps ask for " + caps + " (accepted: framerate=" + m.nativeFps() + "/1)");
         }
         try {
-            m.checkSize(s.width, s.height);
+            m.checkSize(info.width(), info.height());
         } catch (IllegalArgumentException e) {
             throw new ElementException(ErrorCode.CORE_NEGOTIATION, e.getMessage());
         }
-        s.fps = m.nativeFps();
-        s.total = settings.duration > 0 ? Math.round(settings.duration * s.fps) : -1;
-        GenerationRequest.Builder b = GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt(settings.prompt)
-                .negativePrompt(settings.negativePrompt).seed(settings.seed).steps(settings.steps)
-                .sampler(settings.sampler.sampler).size(s.width, s.height);
-        if (settings.guidance >= 0) {
-            b.guidance(settings.guidance);
+        if (s.prefetcher != null) {      // renegotiation: start over at the new size
+            s.prefetcher.close();
+            s.frames.clear();
+            s.seekFrame = s.produced;
+            s.loopClip = null;
         }
-        s.generator = new LongVideoGenerator(new VideoPipeline(s.model), b.build(), 2, true);
+        s.info = info;
+        s.total = settings.duration > 0 ? Math.round(settings.duration * m.nativeFps()) : -1;
+        Task task = s.image != null ? Task.IMAGE_TO_VIDEO : Task.TEXT_TO_VIDEO;
+        GenerationRequest request = generation.request(settings.loop ? Task.LOOP : task, info.width(), info.height())
+                .startFrames(s.image).build();
+        VideoPipeline pipeline = new VideoPipeline(s.model);
+        s.generator = settings.loop ? null : new LongVideoGenerator(pipeline, request, 2, true);
+        String what = "\"" + generation.prompt + "\"";
+        s.prefetcher = new WindowPrefetcher(this, what, (index, progress, cancel) -> {
+            if (settings.loop) {       // one seamless clip, generated once and repeated
+                if (s.loopClip == null) {
+                    s.loopClip = pipeline.generate(request, progress, cancel);
+                }
+                return s.loopClip;
+            }
+            if (s.generator.windowsDone() != index) {
+                s.generator.seek(index, progress, cancel);
+            }
+            return s.generator.next(progress, cancel);
+        });
     }
 
     @Override
@@ -179,74 +191,119 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
     }
 
     @Override
+    protected boolean isSeekable() {
+        return !settings.live;
+    }
+
+    /** Remembers the target frame; create() moves there (the streaming thread is stopped now). */
+    @Override
+    protected boolean doSeek(Segment segment) {
+        State s = state;
+        if (!segment.isTime() || segment.rate() < 0) {
+            return false;    // generation runs forward in time only
+        }
+        if (s != null && s.manifest != null) {
+            long fps = s.manifest.nativeFps();
+            long frame = Math.max(0, segment.start()) * fps / 1_000_000_000L;
+            s.stopNanos = segment.stop();
+            s.seekFrame = frame == s.produced ? -1 : frame;    // the queued frames already start there
+        }
+        return true;
+    }
+
+    @Override
+    protected long latencyNanos() {
+        State s = state;
+        // Live frames are timestamped when ready and handed out at once: at most one frame late.
+        return settings.live && s != null && s.manifest != null ? 1_000_000_000L / s.manifest.nativeFps() : -1;
+    }
+
+    @Override
     protected Buffer create() throws ElementException, FlushingException {
         State s = state;
         if (s.failure != null) {
             throw s.failure;
         }
+        if (s.seekFrame >= 0) {
+            moveTo(s, s.seekFrame);
+            s.seekFrame = -1;
+        }
         if (s.total >= 0 && s.produced >= s.total) {
             return null;
         }
+        long pts = s.info.frameTime(s.produced);
+        if (s.stopNanos >= 0 && pts >= s.stopNanos) {
+            return null;                       // end of the seek segment
+        }
         if (s.frames.isEmpty()) {
-            generateWindow(s);
+            queueWindow(s, 0);
         }
         byte[] rgb = s.frames.poll();
-        byte[] data = s.rgba ? toRgba(rgb) : rgb;
+        byte[] data = RawVideoConverter.fromRgb(rgb, s.info);
         Buffer b = Buffer.allocate(data.length);
         b.write(data);
         long n = s.produced++;
-        long pts = n * 1_000_000_000L / s.fps;
-        b.setPts(pts).setDuration((n + 1) * 1_000_000_000L / s.fps - pts).setOffset(n).setOffsetEnd(n + 1);
+        long duration = s.info.frameTime(n + 1) - pts;
+        if (settings.live) {
+            if (s.liveBase < 0) {
+                s.liveBase = Math.max(0, runningTime());
+            }
+            pts += s.liveBase;
+        }
+        b.setPts(pts).setDuration(duration).setOffset(n).setOffsetEnd(n + 1);
         return b;
     }
 
-    private void generateWindow(State s) throws FlushingException, ElementException {
-        // One progress operation per window: gst-launch waits for open operations before PLAYING.
-        int window = s.generator.windowsDone();
-        postProgress("START", "generate", "window " + (window + 1) + " of \"" + settings.prompt + "\"");
-        try {
-            Video v = s.generator.next((w, step, total) -> {
-                postElementMessage("spacetime-progress, window=(int)" + w + ", step=(int)" + step + ", total=(int)" + total);
-                postProgress("CONTINUE", "generate", "window " + (w + 1) + ": step " + step + "/" + total);
-            }, s.cancellation);
-            for (int i = 0; i < v.frames(); i++) {
-                s.frames.add(v.slice(i, i + 1).rgb());
-            }
-            postProgress("COMPLETE", "generate", "window " + (window + 1) + " done");
-        } catch (Cancellation.CancelledException e) {
-            postProgress("CANCELED", "generate", "window " + (window + 1) + " interrupted");
-            throw new FlushingException();
-        } catch (RuntimeException e) {
-            postProgress("ERROR", "generate", "window " + (window + 1) + " failed");
-            throw new ElementException(ErrorCode.STREAM_FAILED, "generation failed: " + e.getMessage(), e);
+    /** Queues the next window's frames from frame {@code skip} of it on; starts on the one after. */
+    private void queueWindow(State s, int skip) throws ElementException, FlushingException {
+        int index = s.nextWindow;
+        Video v = s.prefetcher.take(index, !settings.loop && (s.total < 0 || framesThrough(s, index) < s.total));
+        s.nextWindow++;
+        for (int i = skip; i < v.frames(); i++) {
+            s.frames.add(v.slice(i, i + 1).rgb());
         }
+    }
+
+    /** Frames of the stream up to the end of window {@code index}. */
+    private static long framesThrough(State s, int index) {
+        return s.generator.framesIn(0) + (long) index * s.generator.framesIn(1);
+    }
+
+    /** Repositions on frame {@code frame}: the window that holds it is (re)generated, earlier frames dropped. */
+    private void moveTo(State s, long frame) throws ElementException, FlushingException {
+        s.frames.clear();
+        s.produced = frame;
+        if (settings.loop) {
+            s.nextWindow = 0;
+            if (s.loopClip == null) {
+                queueWindow(s, 0);
+                s.frames.clear();
+            }
+            s.nextWindow = 1;
+            int at = (int) (frame % s.loopClip.frames());
+            for (int i = at; i < s.loopClip.frames(); i++) {
+                s.frames.add(s.loopClip.slice(i, i + 1).rgb());
+            }
+            return;
+        }
+        int[] where = s.generator.locate(frame);
+        s.nextWindow = where[0];
+        queueWindow(s, where[1]);
     }
 
     @Override
     protected void unlock() {
         State s = state;
-        if (s != null) {
-            s.cancellation.cancel();     // stops within one denoising step, in-flight ONNX run included
+        if (s != null && s.prefetcher != null) {
+            s.prefetcher.interrupt();     // stops within one denoising step, in-flight ONNX run included
         }
     }
 
     @Override
     protected void unlockStop() {
         State s = state;
-        if (s != null) {
-            s.cancellation.close();
-            s.cancellation = new Cancellation();
+        if (s != null && s.prefetcher != null) {
+            s.prefetcher.resume();
         }
-    }
-
-    private static byte[] toRgba(byte[] rgb) {
-        byte[] out = new byte[rgb.length / 3 * 4];
-        for (int i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
-            out[j] = rgb[i];
-            out[j + 1] = rgb[i + 1];
-            out[j + 2] = rgb[i + 2];
-            out[j + 3] = (byte) 255;
-        }
-        return out;
     }
 }

@@ -84,6 +84,11 @@ public final class Buffer {
         return new Buffer(Gst.gst_mini_object_make_writable(handle));
     }
 
+    /** A new reference to the same buffer (the caller owns it and must unref it). */
+    public Buffer ref() {
+        return new Buffer(Gst.gst_mini_object_ref(handle));
+    }
+
     public void unref() {
         Gst.gst_mini_object_unref(handle);
     }

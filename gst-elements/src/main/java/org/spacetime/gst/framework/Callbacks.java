@@ -77,12 +77,12 @@ final class Callbacks {
         try {
             Element p = peer(element);
             StateChange change = StateChange.of(transition);
-            if (p instanceof PadElement pe && change.isUpward()) {
-                pe.stateChanged(change);
+            if (p instanceof PadElement pe) {
+                pe.beforeStateChange(change);
             }
             int ret = chainUp(element, "GstElementClass", "change_state").invokeInt(new Object[] {element, transition});
-            if (ret != failure && p instanceof PadElement pe && !change.isUpward()) {
-                pe.stateChanged(change);
+            if (ret != failure && p instanceof PadElement pe) {
+                pe.afterStateChange(change);
             }
             return ret;
         } catch (Throwable t) {
@@ -100,8 +100,15 @@ final class Callbacks {
     static final BoolPtrFunc DO_SEEK = (src, segment) -> bool(src, () -> source(src).doSeek(Segment.read(segment)));
     static final BoolPtrFunc SET_CAPS = (src, caps) -> bool(src, () -> { source(src).setCaps(new Caps(caps)); return true; });
     static final BoolPtrFunc SRC_QUERY = (src, query) -> bool(src, () -> {
-        long duration = source(src).durationNanos();
-        if (query.getInt(L.offset("GstQuery", "type")) == L.constant("GST_QUERY_DURATION") && duration >= 0) {
+        PushSource source = source(src);
+        int type = query.getInt(L.offset("GstQuery", "type"));
+        long latency = type == L.constant("GST_QUERY_LATENCY") ? source.latencyNanos() : -1;
+        if (latency >= 0) {
+            Gst.gst_query_set_latency(query, source.isLive(), latency, -1);
+            return true;
+        }
+        long duration = source.durationNanos();
+        if (type == L.constant("GST_QUERY_DURATION") && duration >= 0) {
             int[] format = new int[1];
             Gst.gst_query_parse_duration(query, format, new long[1]);
             if (format[0] == L.constant("GST_FORMAT_TIME")) {

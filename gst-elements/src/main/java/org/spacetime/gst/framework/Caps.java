@@ -16,6 +16,10 @@ public final class Caps {
         this.handle = handle;
     }
 
+    Pointer handle() {
+        return handle;
+    }
+
     public Caps nearestInt(String field, int target) {
         for (int i = 0; i < Gst.gst_caps_get_size(handle); i++) {
             Gst.gst_structure_fixate_field_nearest_int(Gst.gst_caps_get_structure(handle, i), field, target);

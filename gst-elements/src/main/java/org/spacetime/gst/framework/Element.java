@@ -80,6 +80,11 @@ public abstract class Element {
         Gst.gst_element_post_message(self, Gst.gst_message_new_element(self, s));
     }
 
+    /** The element's running time now (clock time minus base time), or -1 without a clock. */
+    public final long runningTime() {
+        return Gst.gst_element_get_current_running_time(self);
+    }
+
     public final String name() {
         Pointer p = Gst.gst_object_get_name(self);
         try {

@@ -149,6 +149,11 @@ public final class ElementType<E extends Element> {
             return this;
         }
 
+        public Builder<E> properties(List<Property<E>> props) {
+            properties.addAll(props);
+            return this;
+        }
+
         /** URI schemes this element handles (it must implement {@link UriHandler}). */
         public Builder<E> uriSchemes(String... schemes) {
             uriSchemes.addAll(List.of(schemes));

@@ -4,10 +4,9 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
-import org.spacetime.gst.jna.GLib;
 import org.spacetime.gst.jna.Gst;
 
-/** A GstEvent received on a pad. */
+/** A GstEvent received on a pad (ownership stays with the pad function that got it). */
 public final class Event {
     private static final long TYPE = Layout.get().offset("GstEvent", "type");
     private final Pointer handle;
@@ -20,28 +19,23 @@ public final class Event {
         return handle;
     }
 
-    public boolean isEos() {
-        return handle.getInt(TYPE) == Layout.get().constant("GST_EVENT_EOS");
+    private boolean is(String type) {
+        return handle.getInt(TYPE) == Layout.get().constant(type);
     }
 
-    public boolean isCaps() {
-        return handle.getInt(TYPE) == Layout.get().constant("GST_EVENT_CAPS");
-    }
+    public boolean isEos() { return is("GST_EVENT_EOS"); }
+    public boolean isCaps() { return is("GST_EVENT_CAPS"); }
+    public boolean isSegment() { return is("GST_EVENT_SEGMENT"); }
+    public boolean isGap() { return is("GST_EVENT_GAP"); }
+    public boolean isFlushStart() { return is("GST_EVENT_FLUSH_START"); }
+    public boolean isFlushStop() { return is("GST_EVENT_FLUSH_STOP"); }
+    public boolean isStreamStart() { return is("GST_EVENT_STREAM_START"); }
 
-    public boolean isFlushStop() {
-        return handle.getInt(TYPE) == Layout.get().constant("GST_EVENT_FLUSH_STOP");
-    }
-
-    /** The caps of a CAPS event in string syntax. */
-    public String caps() {
+    /** The caps of a CAPS event (valid while the event is). */
+    public Caps caps() {
         Memory out = new Memory(Native.POINTER_SIZE);
         Gst.gst_event_parse_caps(handle, out);
-        Pointer s = Gst.gst_caps_to_string(out.getPointer(0));
-        try {
-            return s.getString(0);
-        } finally {
-            GLib.g_free(s);
-        }
+        return new Caps(out.getPointer(0));
     }
 
     public void unref() {

@@ -42,8 +42,14 @@ public abstract class PadElement extends Element {
         return forward(event);
     }
 
-    /** State change hook, called before chaining up (upwards) or after (downwards). */
-    protected void stateChanged(StateChange change) {}
+    /**
+     * Called before GstElement changes state: the place to interrupt work that blocks the
+     * streaming thread (pads are deactivated next, which waits for that thread).
+     */
+    protected void beforeStateChange(StateChange change) {}
+
+    /** Called after a successful state change: the place to drop state (e.g. after PAUSED_TO_READY). */
+    protected void afterStateChange(StateChange change) {}
 
     protected final boolean forward(Event event) {
         return Gst.gst_pad_event_default(sinkPad, handle(), event.handle());

@@ -55,6 +55,11 @@ public abstract class PushSource extends Element {
         return -1;
     }
 
+    /** Minimum latency in nanoseconds a live source adds (answers the latency query), or -1 for GstBaseSrc's answer. */
+    protected long latencyNanos() {
+        return -1;
+    }
+
     protected final void setLive(boolean live) {
         GstBase.gst_base_src_set_live(handle(), live);
     }

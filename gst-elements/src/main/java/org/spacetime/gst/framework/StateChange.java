@@ -14,7 +14,4 @@ public enum StateChange {
         return OTHER;
     }
 
-    boolean isUpward() {
-        return this == NULL_TO_READY || this == READY_TO_PAUSED || this == PAUSED_TO_PLAYING;
-    }
 }

@@ -52,6 +52,7 @@ public final class Gst {
     public static native boolean gst_buffer_map(Pointer buffer, Pointer info, int flags);
     public static native void gst_buffer_unmap(Pointer buffer, Pointer info);
     public static native long gst_buffer_get_size(Pointer buffer);
+    public static native Pointer gst_buffer_get_meta(Pointer buffer, long api);
 
     public static native Pointer gst_structure_from_string(String s, Pointer end);
     public static native Pointer gst_message_new_element(Pointer src, Pointer structure);
@@ -65,6 +66,9 @@ public final class Gst {
     public static native int gst_stream_error_quark();
     public static native int gst_uri_error_quark();
 
+    public static native void gst_query_set_latency(Pointer query, boolean live, long min, long max);
+    public static native long gst_element_get_current_running_time(Pointer element);
+    public static native Pointer gst_mini_object_ref(Pointer obj);
     public static native void gst_query_set_duration(Pointer query, int format, long duration);
     public static native void gst_query_parse_duration(Pointer query, int[] format, long[] duration);
     public static native Pointer gst_object_get_name(Pointer object);

@@ -1,8 +1,12 @@
 package org.spacetime.gst.elements;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,6 +17,10 @@ import org.freedesktop.gstreamer.Gst;
 import org.freedesktop.gstreamer.message.Message;
 import org.freedesktop.gstreamer.message.MessageType;
 import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.Sample;
+import org.freedesktop.gstreamer.elements.AppSink;
+import org.freedesktop.gstreamer.event.SeekFlags;
+import org.freedesktop.gstreamer.query.LatencyQuery;
 import org.freedesktop.gstreamer.State;
 import org.freedesktop.gstreamer.Version;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,25 +73,123 @@ class SpacetimeSrcPipelineTest {
         p.dispose();
     }
 
+    /**
+     * 100 NULL->PLAYING->NULL cycles after 50 warm-up cycles (JIT, allocator arenas and ONNX Runtime
+     * caches fill during those) leave heap, RSS and threads where they were.
+     */
     @Test
-    void repeatedStateCyclesKeepMemoryFlat() throws Exception {
+    void hundredStateCyclesKeepMemoryAndThreadsFlat() throws Exception {
         Pipeline p = (Pipeline) Gst.parseLaunch("spacetimesrc " + PROMPT + " steps=1 num-buffers=2 ! fakesink");
-        long heap = 0;
-        for (int i = 0; i < 20; i++) {
+        long heap = 0, rss = 0;
+        int threads = 0;
+        for (int i = 0; i < 150; i++) {
             p.play();
             p.getState(TimeUnit.SECONDS.toNanos(30));
             p.setState(State.NULL);
-            if (i == 4) {
+            if (i == 49) {
                 heap = used();
+                rss = rssKb();
+                threads = Thread.activeCount();
             }
         }
-        long end = used();
-        assertTrue(end < heap * 1.3 + (16 << 20), "heap " + heap + " -> " + end);
+        long endHeap = used(), endRss = rssKb();
+        assertTrue(endHeap < heap * 1.3 + (16 << 20), "heap after 50 cycles " + heap + ", after 150 " + endHeap);
+        assertTrue(endRss < rss * 1.1, "RSS after 50 cycles " + rss + " kB, after 150 " + endRss + " kB");
+        assertTrue(Thread.activeCount() <= threads + 2, "threads " + threads + " -> " + Thread.activeCount());
         p.dispose();
     }
 
-    static long used() {
-        System.gc();
+    /** A seek regenerates from the window that holds the target: the same frames as playing through. */
+    @Test
+    void seekInTimeGivesTheFramesOfAPlainRun() throws Exception {
+        String launch = "spacetimesrc " + PROMPT + " steps=2 duration=10 ! appsink name=sink sync=false";
+        Pipeline full = (Pipeline) Gst.parseLaunch(launch);
+        List<Long> allPts = new ArrayList<>();
+        List<byte[]> all = pullAll(full, (AppSink) full.getElementByName("sink"), allPts);
+        assertEquals(80, all.size(), "10 s at 8 fps");
+
+        Pipeline p = (Pipeline) Gst.parseLaunch(launch);
+        AppSink sink = (AppSink) p.getElementByName("sink");
+        p.pause();
+        p.getState(TimeUnit.SECONDS.toNanos(30));
+        for (long target : new long[] {7_000_000_000L, 1_500_000_000L}) {   // into window 3, then back to window 1
+            assertTrue(p.seekSimple(Format.TIME, EnumSet.of(SeekFlags.FLUSH, SeekFlags.ACCURATE), target));
+            p.play();
+            for (int k = 0; k < 3; k++) {
+                Sample sample = sink.pullSample();
+                org.freedesktop.gstreamer.Buffer b = sample.getBuffer();
+                int frame = (int) (target / 125_000_000L) + k;
+                assertEquals(allPts.get(frame), b.getPresentationTimestamp(), "PTS of frame " + frame);
+                assertArrayEquals(all.get(frame), bytes(b), "frame " + frame + " after a seek to " + target + " ns");
+                sample.dispose();
+            }
+            p.pause();
+        }
+        p.setState(State.NULL);
+        p.dispose();
+        full.dispose();
+    }
+
+    @Test
+    void liveModeAnswersTheLatencyQueryAndStampsRunningTime() throws Exception {
+        Pipeline p = (Pipeline) Gst.parseLaunch("spacetimesrc name=src " + PROMPT + " steps=1 is-live=true num-buffers=12 "
+                + "! appsink name=sink sync=true");
+        AppSink sink = (AppSink) p.getElementByName("sink");
+        p.play();
+        Sample first = sink.pullSample();
+        long pts0 = first.getBuffer().getPresentationTimestamp();
+        first.dispose();
+        LatencyQuery q = new LatencyQuery();
+        assertTrue(p.getElementByName("src").query(q));
+        assertTrue(q.isLive(), "a live source");
+        assertEquals(125_000_000L, q.getMinimumLatency(), "one frame at 8 fps");
+        assertTrue(pts0 > 0, "frame 0 is stamped with the running time when it was ready: " + pts0);
+        long t0 = System.nanoTime();
+        for (int i = 1; i < 12; i++) {
+            sink.pullSample().dispose();
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms > 1100, "11 frames at 8 fps are paced to the clock: " + ms + " ms");
+        p.setState(State.NULL);
+        p.dispose();
+    }
+
+    private static List<byte[]> pullAll(Pipeline p, AppSink sink, List<Long> pts) {
+        p.play();
+        List<byte[]> frames = new ArrayList<>();
+        for (Sample s = sink.pullSample(); s != null; s = sink.pullSample()) {
+            pts.add(s.getBuffer().getPresentationTimestamp());
+            frames.add(bytes(s.getBuffer()));
+            s.dispose();
+        }
+        p.setState(State.NULL);
+        return frames;
+    }
+
+    private static byte[] bytes(org.freedesktop.gstreamer.Buffer b) {
+        java.nio.ByteBuffer bb = b.map(false);
+        byte[] out = new byte[bb.remaining()];
+        bb.get(out);
+        b.unmap();
+        return out;
+    }
+
+    static long rssKb() throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+
+    /** Heap in use after a collection, once the cleaners of collected native-backed objects have run. */
+    static long used() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            System.runFinalization();
+            Thread.sleep(200);
+        }
         return Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
     }
 }

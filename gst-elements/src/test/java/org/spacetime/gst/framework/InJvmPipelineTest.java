@@ -32,7 +32,7 @@ class InJvmPipelineTest {
     @BeforeAll
     static void init() {
         Gst.init(Version.of(1, 16), "InJvmPipelineTest");
-        assertEquals(4, PluginEntry.registerAll(null), "spacetimesrc and the 3 test elements, found through ServiceLoader");
+        assertEquals(5, PluginEntry.registerAll(null), "spacetimesrc, spacetimeextend and the 3 test elements, found through ServiceLoader");
     }
 
     /** AppSink.pullSample with a time limit: on timeout the pipeline is stopped (which unblocks it). */

@@ -1,0 +1,389 @@
+package org.spacetime.gst.elements;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.spacetime.gst.framework.Buffer;
+import org.spacetime.gst.framework.ElementException;
+import org.spacetime.gst.framework.ElementType;
+import org.spacetime.gst.framework.ErrorCode;
+import org.spacetime.gst.framework.Event;
+import org.spacetime.gst.framework.Flow;
+import org.spacetime.gst.framework.FlushingException;
+import org.spacetime.gst.framework.PadElement;
+import org.spacetime.gst.framework.Property;
+import org.spacetime.gst.framework.RawVideoConverter;
+import org.spacetime.gst.framework.StateChange;
+import org.spacetime.gst.framework.VideoInfo;
+import org.spacetime.models.GenerationRequest;
+import org.spacetime.models.LongVideoGenerator;
+import org.spacetime.models.Manifest;
+import org.spacetime.models.Task;
+import org.spacetime.models.Video;
+import org.spacetime.models.VideoModel;
+import org.spacetime.models.VideoPipeline;
+
+/**
+ * spacetimeextend: passes its input through untouched and continues it with generated frames.
+ * <ul>
+ * <li>forward: every input buffer goes on as it came (the same buffer, timestamps untouched); the
+ *     last two seconds are kept as references; at EOS {@code duration} seconds are generated from
+ *     them and pushed with timestamps that continue the input's, then EOS.</li>
+ * <li>backward: the first two seconds of input are held; a lead-in of {@code duration} seconds that
+ *     ends in them is generated and pushed first, then the input, every timestamp shifted by the
+ *     lead-in's length.</li>
+ * </ul>
+ * The model runs at its own rate and size: conditioning frames are picked from the input at the
+ * model's frame times, and generated frames are shown at the stream's rate, size and format.
+ */
+public final class SpacetimeExtend extends PadElement {
+    private static final String CAPS = "video/x-raw,format=" + RawVideoConverter.capsFormats()
+            + ",width=[16,16384],height=[16,16384],framerate=[0/1,2147483647/1]";
+
+    public static final ElementType<SpacetimeExtend> TYPE = ElementType
+            .builder("spacetimeextend", SpacetimeExtend.class, SpacetimeExtend::new)
+            .metadata("Spacetime video extender", "Filter/Effect/Video",
+                    "Passes video through unchanged and extends it with generated frames: after its end (forward) "
+                            + "or before its start (backward)", "Spacetime")
+            .sinkPad(CAPS)
+            .srcPad(CAPS)
+            .properties(GenerationSettings.<SpacetimeExtend>properties(e -> e.generation, "What the generated frames "
+                    + "show (optional; empty: continue what the input shows)"))
+            .properties(
+                    Property.<SpacetimeExtend>ofDouble("duration", "Duration", "Seconds of video to generate",
+                            0, 86400, 4, e -> e.settings.duration, (e, v) -> e.settings.duration = v),
+                    Property.<SpacetimeExtend, DirectionChoice>ofChoice("direction", "Direction",
+                            "Where the generated video goes", DirectionChoice.class, DirectionChoice.FORWARD,
+                            e -> e.settings.direction, (e, v) -> e.settings.direction = v))
+            .build();
+
+    /** Model frames of input that condition the generation: 2 s at the default model's 8 fps. */
+    private static final int CONTEXT_LATENTS = 4;
+
+    static final class Settings {
+        double duration = 4;
+        DirectionChoice direction = DirectionChoice.FORWARD;
+    }
+
+    /** What exists between READY->PAUSED and PAUSED->READY. */
+    private static final class State {
+        VideoModel model;
+        Manifest manifest;
+        StreamFormat format;
+        final ArrayDeque<InputFrame> recent = new ArrayDeque<>();   // forward: copies of the last frames
+        final ArrayDeque<Buffer> held = new ArrayDeque<>();         // backward: the first buffers, held back
+        long endPts = -1;               // where the input ends: last PTS + duration
+        long lastOffset = -1;
+        long shift;                     // backward: nanoseconds every input timestamp moves by
+        boolean leadInDone;
+        WindowPrefetcher prefetcher;
+        volatile boolean flushing;
+
+        void releaseHeld() {
+            held.forEach(Buffer::unref);
+            held.clear();
+            recent.clear();
+        }
+
+        void replacePrefetcher(WindowPrefetcher p) {
+            if (prefetcher != null) {
+                prefetcher.close();
+            }
+            prefetcher = p;
+        }
+    }
+
+    final GenerationSettings generation = new GenerationSettings();
+    private final Settings settings = new Settings();
+    private volatile State state;
+
+    @Override
+    protected void beforeStateChange(StateChange change) {
+        State s = state;
+        if (change == StateChange.READY_TO_PAUSED) {
+            state = new State();
+        } else if (change == StateChange.PAUSED_TO_READY && s != null && s.prefetcher != null) {
+            s.prefetcher.interrupt();     // the streaming thread may be generating; deactivation waits for it
+        }
+    }
+
+    @Override
+    protected void afterStateChange(StateChange change) {
+        State s = state;
+        if (change == StateChange.PAUSED_TO_READY && s != null) {
+            state = null;
+            s.releaseHeld();
+            if (s.prefetcher != null) {
+                s.prefetcher.close();
+            }
+            if (s.model != null) {
+                s.model.close();
+            }
+        }
+    }
+
+    @Override
+    protected int chain(Buffer buffer) throws ElementException {
+        State s = state;
+        if (s.format == null) {
+            buffer.unref();
+            throw new ElementException(ErrorCode.CORE_NEGOTIATION, "buffer before caps");
+        }
+        if (s.model == null) {
+            try {
+                loadModel(s);
+            } catch (ElementException e) {
+                buffer.unref();
+                throw e;
+            }
+        }
+        if (settings.direction == DirectionChoice.BACKWARD) {
+            return chainBackward(s, buffer);
+        }
+        remember(s, buffer);
+        // A copy, not a reference: holding a camera's buffers would starve its pool.
+        s.recent.add(new InputFrame(buffer.pts(), buffer.read(), s.format.info.layoutOf(buffer)));
+        long window = Math.round(contextFrames(s) * 1e9 / s.manifest.nativeFps()) + 2 * s.format.frameTime(1);
+        while (s.recent.size() > 2 && s.endPts - s.recent.peekFirst().pts() > window) {
+            s.recent.poll();
+        }
+        return push(buffer);
+    }
+
+    private int chainBackward(State s, Buffer buffer) throws ElementException {
+        if (s.leadInDone) {
+            return push(shifted(s, buffer));
+        }
+        remember(s, buffer);
+        s.held.add(buffer);
+        long needed = Math.round((contextFrames(s) - 1) * 1e9 / s.manifest.nativeFps());
+        if (s.endPts - s.format.frameTime(1) - s.held.peekFirst().pts() < needed) {
+            return Flow.OK;
+        }
+        try {
+            return generateLeadIn(s);
+        } catch (FlushingException e) {
+            return Flow.FLUSHING;
+        }
+    }
+
+    @Override
+    protected boolean sinkEvent(Event event) throws ElementException {
+        State s = state;
+        if (event.isCaps()) {
+            VideoInfo info = VideoInfo.of(event.caps());
+            if (s.format != null && !sameFrames(info, s.format.info) && settings.direction == DirectionChoice.FORWARD) {
+                s.recent.clear();         // frames of another format cannot condition this one
+            }
+            if (s.manifest == null) {
+                loadModel(s);
+            }
+            s.format = new StreamFormat(info, s.manifest);
+        } else if (event.isFlushStart()) {
+            s.flushing = true;
+            if (s.prefetcher != null) {
+                s.prefetcher.interrupt();
+            }
+        } else if (event.isFlushStop()) {
+            s.flushing = false;
+            if (s.prefetcher != null) {
+                s.prefetcher.resume();
+            }
+            if (settings.direction == DirectionChoice.FORWARD || s.leadInDone) {
+                s.releaseHeld();
+            }
+        } else if (event.isEos()) {
+            try {
+                int flow = settings.direction == DirectionChoice.FORWARD ? generateForward(s)
+                        : s.leadInDone ? Flow.OK : generateLeadIn(s);
+                if (flow != Flow.OK) {
+                    event.unref();
+                    return false;
+                }
+            } catch (FlushingException e) {
+                event.unref();
+                return false;
+            }
+        }
+        return forward(event);
+    }
+
+    private static boolean sameFrames(VideoInfo a, VideoInfo b) {
+        return a.format().equals(b.format()) && a.width() == b.width() && a.height() == b.height();
+    }
+
+    private void loadModel(State s) throws ElementException {
+        if (s.model == null) {
+            s.model = generation.loadModel();
+            s.manifest = s.model.manifest();
+        }
+    }
+
+    private static void remember(State s, Buffer b) {
+        long pts = b.pts();
+        if (pts != Buffer.CLOCK_TIME_NONE) {
+            long d = b.duration() != Buffer.CLOCK_TIME_NONE ? b.duration() : s.format.frameTime(1);
+            s.endPts = pts + d;
+        }
+        s.lastOffset = b.offset();
+    }
+
+    /** Model frames of input that condition a generation: 1 + 4k forward, 4k backward. */
+    private int contextFrames(State s) {
+        int tf = s.manifest.temporalFactor();
+        return settings.direction == DirectionChoice.FORWARD ? 1 + CONTEXT_LATENTS * tf : CONTEXT_LATENTS * tf;
+    }
+
+    /**
+     * The held input at the model's frame rate: {@code n} frames spaced 1/fps apart, ending at the last
+     * held frame (forward) or starting at the first (backward), each the held frame nearest in time.
+     */
+    private static Video conditioning(State s, int n, boolean fromEnd) {
+        List<InputFrame> held = new ArrayList<>(s.recent);
+        if (held.isEmpty()) {
+            s.held.forEach(b -> held.add(new InputFrame(b.pts(), b.read(), s.format.info.layoutOf(b))));
+        }
+        long step = 1_000_000_000L / s.manifest.nativeFps();
+        long first = held.get(0).pts(), last = held.get(held.size() - 1).pts();
+        int available = (int) ((last - first) / step) + 1;
+        n = Math.min(n, available);
+        List<Video> frames = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long t = fromEnd ? last - (long) (n - 1 - i) * step : first + (long) i * step;
+            InputFrame nearest = held.get(0);
+            for (InputFrame b : held) {
+                if (Math.abs(b.pts() - t) < Math.abs(nearest.pts() - t)) {
+                    nearest = b;
+                }
+            }
+            frames.add(nearest.video());
+        }
+        Video v = frames.get(0);
+        for (int i = 1; i < frames.size(); i++) {
+            v = Video.concat(v, frames.get(i));
+        }
+        return v;
+    }
+
+    /** At EOS: {@code duration} seconds continuing the input, stamped after its last frame. */
+    private int generateForward(State s) throws ElementException, FlushingException {
+        if (s.recent.isEmpty() || settings.duration <= 0) {
+            return Flow.OK;
+        }
+        int tf = s.manifest.temporalFactor();
+        Video given = conditioning(s, contextFrames(s), true);
+        given = given.slice(given.frames() - (1 + (given.frames() - 1) / tf * tf), given.frames());   // 1 + 4k frames
+        int givenFrames = given.frames();
+        GenerationRequest request = generation.request(Task.EXTEND_FORWARD, s.format.modelWidth, s.format.modelHeight)
+                .startFrames(given).build();
+        LongVideoGenerator generator = new LongVideoGenerator(new VideoPipeline(s.model), request, 2, true);
+        s.replacePrefetcher(new WindowPrefetcher(this, "extend forward", (i, progress, cancel) -> generator.next(progress, cancel)));
+        s.releaseHeld();
+
+        long total = Math.round(settings.duration * s.format.fps);
+        long lastModelFrame = Math.round(total * s.manifest.nativeFps() / s.format.fps);
+        List<Video> generated = new ArrayList<>();   // model frames after the last given one, in order
+        int window = 0;
+        long start = s.endPts;
+        for (long j = 0; j < total; j++) {
+            // Output frame j is at (j + 1) / fps after the last input frame: the nearest model frame.
+            int m = (int) Math.max(1, Math.round((j + 1) * s.manifest.nativeFps() / s.format.fps));
+            while (generated.size() < m) {
+                long afterThis = generated.size() + generator.framesIn(window) - (window == 0 ? givenFrames : 0);
+                Video w = s.prefetcher.take(window, afterThis < lastModelFrame);
+                int from = window == 0 ? givenFrames : 0;
+                for (int f = from; f < w.frames(); f++) {
+                    generated.add(w.slice(f, f + 1));
+                }
+                window++;
+            }
+            Buffer b = s.format.toBuffer(generated.get(m - 1));
+            long pts = start + s.format.frameTime(j);
+            b.setPts(pts).setDuration(start + s.format.frameTime(j + 1) - pts);
+            if (s.lastOffset != Buffer.CLOCK_TIME_NONE) {
+                b.setOffset(s.lastOffset + 1 + j).setOffsetEnd(s.lastOffset + 2 + j);
+            }
+            int flow = push(b);
+            if (flow != Flow.OK) {
+                return flow;
+            }
+            if (m > 1) {
+                generated.set(m - 2, null);   // frames before the one shown are not needed again
+            }
+        }
+        return Flow.OK;
+    }
+
+    /** Backward: generates the lead-in, pushes it, then the held input, all shifted by its length. */
+    private int generateLeadIn(State s) throws ElementException, FlushingException {
+        s.leadInDone = true;
+        if (s.held.isEmpty()) {
+            return Flow.OK;
+        }
+        int tf = s.manifest.temporalFactor();
+        Video given = conditioning(s, contextFrames(s), false);
+        if (given.frames() < tf) {
+            throw new ElementException(ErrorCode.STREAM_FAILED, "backward extension needs at least " + tf
+                    + " frames at " + s.manifest.nativeFps() + " fps (" + (double) tf / s.manifest.nativeFps()
+                    + " s) of input; the input had " + given.frames());
+        }
+        long total = Math.round(settings.duration * s.format.fps);
+        long leadIn = s.format.frameTime(total);
+        int modelFrames = (int) Math.ceil(settings.duration * s.manifest.nativeFps());
+        VideoPipeline pipeline = new VideoPipeline(s.model);
+        List<Video> before = new ArrayList<>();    // model frames before the input, nearest first
+        Video[] earliest = {given.slice(0, given.frames() / tf * tf)};
+        s.replacePrefetcher(new WindowPrefetcher(this, "extend backward", (i, progress, cancel) -> {
+            GenerationRequest r = generation.request(Task.EXTEND_BACKWARD, s.format.modelWidth, s.format.modelHeight)
+                    .endFrames(earliest[0]).seed(generation.seed + i).build();
+            Video w = pipeline.generate(r, progress, cancel);
+            Video fresh = w.slice(0, w.frames() - earliest[0].frames());
+            earliest[0] = w.slice(0, earliest[0].frames());
+            return fresh;
+        }));
+        for (int window = 0; before.size() < modelFrames; window++) {
+            Video fresh = s.prefetcher.take(window, false);
+            for (int f = fresh.frames() - 1; f >= 0; f--) {
+                before.add(fresh.slice(f, f + 1));
+            }
+        }
+        long start = s.held.peekFirst().pts();
+        for (long j = 0; j < total; j++) {
+            // Output frame j is (total - j) / fps before the first input frame.
+            int m = (int) Math.max(1, Math.round((total - j) * s.manifest.nativeFps() / s.format.fps));
+            Buffer b = s.format.toBuffer(before.get(Math.min(m, before.size()) - 1));
+            long pts = start + s.format.frameTime(j);
+            b.setPts(pts).setDuration(start + s.format.frameTime(j + 1) - pts);
+            int flow = push(b);
+            if (flow != Flow.OK) {
+                return flow;
+            }
+        }
+        s.shift = leadIn;
+        while (!s.held.isEmpty()) {
+            int flow = push(shifted(s, s.held.poll()));
+            if (flow != Flow.OK) {
+                s.releaseHeld();
+                return flow;
+            }
+        }
+        return Flow.OK;
+    }
+
+    /** A copy of one input frame, as its buffer laid it out. */
+    private record InputFrame(long pts, byte[] data, VideoInfo layout) {
+        Video video() {
+            return new Video(1, layout.width(), layout.height(), RawVideoConverter.toRgb(data, layout));
+        }
+    }
+
+    /** The input buffer with its timestamps moved after the lead-in (data untouched). */
+    private static Buffer shifted(State s, Buffer in) {
+        Buffer b = in.makeWritable();
+        if (b.pts() != Buffer.CLOCK_TIME_NONE) {
+            b.setPts(b.pts() + s.shift);
+        }
+        return b;
+    }
+}

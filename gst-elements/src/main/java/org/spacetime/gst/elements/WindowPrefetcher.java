@@ -1,0 +1,154 @@
+package org.spacetime.gst.elements;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.spacetime.gst.framework.Element;
+import org.spacetime.gst.framework.ElementException;
+import org.spacetime.gst.framework.ErrorCode;
+import org.spacetime.gst.framework.FlushingException;
+import org.spacetime.models.Cancellation;
+import org.spacetime.models.ProgressListener;
+import org.spacetime.models.Video;
+
+/**
+ * Generates windows of frames on a worker thread, one window ahead of the streaming thread that
+ * hands them out, so a stream plays on while the next window is denoised. Each window is a
+ * GST_MESSAGE_PROGRESS operation with a spacetime-progress element message per step.
+ * {@link #interrupt} stops the work in flight within one denoising step.
+ */
+final class WindowPrefetcher implements AutoCloseable {
+    /** Window i of the stream (called on the worker thread, one call at a time). */
+    interface Windows {
+        Video window(int index, ProgressListener progress, Cancellation cancel);
+    }
+
+    private final Element element;
+    private final String what;
+    private final Windows windows;
+    /**
+     * Generation threads shared by every element in the process and reused: a thread per element
+     * and state cycle would leave native per-thread memory (allocator arenas, ONNX Runtime's
+     * thread-local state) behind on each cycle.
+     */
+    private static final ExecutorService SHARED = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "spacetime-generate");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Runs this prefetcher's tasks one after another, in order, on the shared threads. */
+    private final ExecutorService worker;
+    private volatile Cancellation cancellation = new Cancellation();
+    private Future<Video> pending;
+    private int pendingIndex = -1;
+
+    WindowPrefetcher(Element element, String what, Windows windows) {
+        this.element = element;
+        this.what = what;
+        this.windows = windows;
+        this.worker = new SerialExecutor(SHARED);
+    }
+
+    /**
+     * Window {@code index}, waiting for it if it is being made; then starts on {@code index + 1}
+     * when {@code prefetchNext}.
+     */
+    Video take(int index, boolean prefetchNext) throws ElementException, FlushingException {
+        if (pendingIndex != index) {
+            discardPending();
+            submit(index);
+        }
+        Future<Video> f = pending;
+        pending = null;
+        pendingIndex = -1;
+        Video v = await(f);
+        if (prefetchNext) {
+            submit(index + 1);
+        }
+        return v;
+    }
+
+    /** Stops the window being made (flush, seek, state change): take() then throws FlushingException. */
+    void interrupt() {
+        cancellation.cancel();
+    }
+
+    /** After an interrupt: forget the interrupted work and accept new requests. */
+    void resume() {
+        Cancellation old = cancellation;
+        cancellation = new Cancellation();
+        pending = null;
+        pendingIndex = -1;
+        worker.execute(old::close);     // after the interrupted window has let go of its run options
+    }
+
+    /** Stops the worker; waits for the window in flight to stop (within one step). */
+    @Override
+    public void close() {
+        cancellation.cancel();
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                return;                 // the run options stay open rather than be freed under a running call
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        cancellation.close();
+    }
+
+    private void submit(int index) {
+        Cancellation cancel = cancellation;
+        pendingIndex = index;
+        pending = worker.submit(() -> {
+            element.postProgress("START", "generate", what + ": window " + (index + 1));
+            try {
+                Video v = windows.window(index, (w, step, total) -> {
+                    element.postElementMessage("spacetime-progress, window=(int)" + index + ", step=(int)" + step
+                            + ", total=(int)" + total);
+                    element.postProgress("CONTINUE", "generate", what + ": window " + (index + 1) + ", step " + step + "/" + total);
+                }, cancel);
+                element.postProgress("COMPLETE", "generate", what + ": window " + (index + 1) + " done");
+                return v;
+            } catch (Cancellation.CancelledException e) {
+                element.postProgress("CANCELED", "generate", what + ": window " + (index + 1) + " interrupted");
+                throw e;
+            } catch (RuntimeException e) {
+                element.postProgress("ERROR", "generate", what + ": window " + (index + 1) + " failed");
+                throw e;
+            }
+        });
+    }
+
+    /** Lets a window that is no longer wanted finish or stop (it may be mid-step), dropping it. */
+    private void discardPending() {
+        if (pending != null) {
+            try {
+                pending.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // its failure belonged to a window nobody wants any more
+            }
+            pending = null;
+            pendingIndex = -1;
+        }
+    }
+
+    private static Video await(Future<Video> f) throws ElementException, FlushingException {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FlushingException();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Cancellation.CancelledException) {
+                throw new FlushingException();
+            }
+            throw new ElementException(ErrorCode.STREAM_FAILED, "generation failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}
