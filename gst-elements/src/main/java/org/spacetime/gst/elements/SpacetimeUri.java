@@ -1,29 +1,29 @@
 package org.spacetime.gst.elements;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 
 import org.spacetime.gst.framework.Property;
 
-/** spacetime:///?name=value&...: the query parameters are spacetimesrc's properties. */
+/** spacetime:///?name=value&... (or spacetime:///name=value&...): the parameters are spacetimesrc's properties. */
 final class SpacetimeUri {
     private SpacetimeUri() {}
 
+    /**
+     * Sets the element's properties from the URI. The parameters may follow "?" (the usual form) or
+     * stand right after "spacetime:///" (ges-launch-1.0's +clip parser cuts URIs at "?", and it
+     * unescapes %20 before the element sees the URI, so literal spaces are accepted too).
+     */
     static void apply(String text, SpacetimeSrc src) {
-        URI uri;
-        try {
-            uri = new URI(text);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("not a valid URI: " + text + " (" + e.getReason() + ")");
-        }
-        if (!"spacetime".equalsIgnoreCase(uri.getScheme())) {
+        if (text == null || !text.regionMatches(true, 0, "spacetime:", 0, 10)) {
             throw new IllegalArgumentException("expected a spacetime:// URI, got " + text);
         }
-        String query = uri.getRawQuery();
-        if (query == null || query.isEmpty()) {
+        String query = text.substring(10).replaceFirst("^/*", "");
+        if (query.startsWith("?")) {
+            query = query.substring(1);
+        }
+        if (query.isEmpty()) {
             throw new IllegalArgumentException("spacetime URI without parameters: " + text
                     + "; expected e.g. spacetime:///?prompt=a%20red%20circle%20moves%20left%20on%20a%20black%20background");
         }
