@@ -68,6 +68,20 @@ class SpacetimeSrcTest {
         assertTrue(lastX - firstX > 8, "it moves right: x " + firstX + " -> " + lastX);
     }
 
+    /** gst-launch-1.0 prints GST_MESSAGE_PROGRESS: a bar over the whole clip, per step and window. */
+    @Test
+    void gstLaunchShowsAProgressBar() throws Exception {
+        InstalledPlugin.Result r = plugin.tool(120, "gst-launch-1.0", "spacetimesrc",
+                "prompt=a green circle moves up on a navy background", "duration=5", "steps=2", "!", "fakesink");
+        assertEquals(0, r.exitCode(), r.all());
+        String prefix = "Progress: (generate) \"a green circle moves up on a navy background\": ";
+        for (String line : new String[] {"[....................] 0%, window 1/2\n",
+                "[#####...............] 25%, window 1/2, step 1/2\n", "[##########..........] 50%, window 1/2 done\n",
+                "[###############.....] 75%, window 2/2, step 1/2\n", "[####################] 100%, window 2/2 done\n"}) {
+            assertTrue(r.stdout().contains(prefix + line), prefix + line + " in " + r.stdout());
+        }
+    }
+
     @Test
     void badSettingsGiveAClearErrorAndExitCode1() throws Exception {
         InstalledPlugin.Result noModel = plugin.tool(60, "gst-launch-1.0", "spacetimesrc", "prompt=a red circle",
@@ -98,6 +112,50 @@ class SpacetimeSrcTest {
         InstalledPlugin.Result bad = plugin.tool(60, "gst-launch-1.0", "-q", "spacetime:///?colour=red", "!", "fakesink");
         assertNotEquals(0, bad.exitCode());
         assertTrue(bad.all().contains("unknown spacetime URI parameter 'colour'; accepted: prompt"), bad.all());
+    }
+
+    /**
+     * A GES timeline of two generated clips rendered by ges-launch-1.0 (GES discovers each URI's
+     * duration, then seeks and plays it inside its composition): 2 s of a red object on black,
+     * then 1 s of a blue one on white, 24 frames at the track's 8 fps.
+     */
+    @Test
+    void gesLaunchRendersATimelineOfGeneratedClips() throws Exception {
+        Path out = tmp.resolve("timeline.mkv"), raw = tmp.resolve("timeline.rgb");
+        InstalledPlugin.Result r = plugin.tool(180, "ges-launch-1.0", "-t", "video",
+                "--video-caps=video/x-raw,width=64,height=64,framerate=8/1",
+                "+clip", "spacetime:///prompt=a%20red%20circle%20moves%20right%20on%20a%20black%20background&duration=2",
+                "+clip", "spacetime:///prompt=a%20blue%20square%20moves%20left%20on%20a%20white%20background&duration=1",
+                "-o", out.toUri().toString(), "--format=video/x-matroska:video/x-raw");
+        assertEquals(0, r.exitCode(), r.all());
+        InstalledPlugin.Result decode = plugin.tool(60, "gst-launch-1.0", "-q", "filesrc", "location=" + out, "!",
+                "matroskademux", "!", "videoconvert", "!", "video/x-raw,format=RGB", "!", "filesink", "location=" + raw);
+        assertEquals(0, decode.exitCode(), decode.all());
+        byte[] rgb = Files.readAllBytes(raw);
+        int frame = 64 * 64 * 3;
+        assertEquals(24 * frame, rgb.length, "3 s of timeline at 8 fps");
+        int[] framesWithObject = new int[2];
+        for (int f = 0; f < 24; f++) {
+            boolean first = f < 16;
+            int[] bg = first ? new int[] {16, 16, 16} : new int[] {236, 236, 236};
+            long background = 0, object = 0, objectOfColour = 0;
+            for (int p = 0; p < 64 * 64; p++) {
+                int o = f * frame + p * 3, red = rgb[o] & 255, g = rgb[o + 1] & 255, b = rgb[o + 2] & 255;
+                int distance = Math.abs(red - bg[0]) + Math.abs(g - bg[1]) + Math.abs(b - bg[2]);
+                if (distance < 40) {
+                    background++;
+                } else if (distance > 90) {
+                    object++;
+                    objectOfColour += first ? (red > 2 * g && red > 2 * b ? 1 : 0) : (b > red + 40 && b > g + 40 ? 1 : 0);
+                }
+            }
+            String clip = "frame " + f + " (clip " + (first ? "1, red on black" : "2, blue on white") + ")";
+            assertTrue(background > 64 * 64 / 2, clip + ": mostly its background, " + background + " pixels");
+            framesWithObject[first ? 0 : 1] += object > 20 && objectOfColour > 0.6 * object ? 1 : 0;
+        }
+        // A moving object may leave the frame (WORLD.md), so most frames, not all, show it.
+        assertTrue(framesWithObject[0] >= 12, "clip 1: a red object in " + framesWithObject[0] + " of 16 frames");
+        assertTrue(framesWithObject[1] >= 6, "clip 2: a blue object in " + framesWithObject[1] + " of 8 frames");
     }
 
     @Test

@@ -278,11 +278,14 @@ public final class SpacetimeExtend extends PadElement {
         GenerationRequest request = generation.request(Task.EXTEND_FORWARD, s.format.modelWidth, s.format.modelHeight)
                 .startFrames(given).build();
         LongVideoGenerator generator = new LongVideoGenerator(new VideoPipeline(s.model), request, 2, true);
-        s.replacePrefetcher(new WindowPrefetcher(this, "extend forward", (i, progress, cancel) -> generator.next(progress, cancel)));
-        s.releaseHeld();
-
         long total = Math.round(settings.duration * s.format.fps);
         long lastModelFrame = Math.round(total * s.manifest.nativeFps() / s.format.fps);
+        long afterFirst = Math.max(0, lastModelFrame - (generator.framesIn(0) - givenFrames));
+        int windows = 1 + (int) ((afterFirst + generator.framesIn(1) - 1) / generator.framesIn(1));
+        s.replacePrefetcher(new WindowPrefetcher(this, "extend forward", windows,
+                (i, progress, cancel) -> generator.next(progress, cancel)));
+        s.releaseHeld();
+
         List<Video> generated = new ArrayList<>();   // model frames after the last given one, in order
         int window = 0;
         long start = s.endPts;
@@ -334,7 +337,8 @@ public final class SpacetimeExtend extends PadElement {
         VideoPipeline pipeline = new VideoPipeline(s.model);
         List<Video> before = new ArrayList<>();    // model frames before the input, nearest first
         Video[] earliest = {given.slice(0, given.frames() / tf * tf)};
-        s.replacePrefetcher(new WindowPrefetcher(this, "extend backward", (i, progress, cancel) -> {
+        int windows = (int) Math.ceil((double) modelFrames / (s.manifest.framesPerWindow() - earliest[0].frames()));
+        s.replacePrefetcher(new WindowPrefetcher(this, "extend backward", windows, (i, progress, cancel) -> {
             GenerationRequest r = generation.request(Task.EXTEND_BACKWARD, s.format.modelWidth, s.format.modelHeight)
                     .endFrames(earliest[0]).seed(generation.seed + i).build();
             Video w = pipeline.generate(r, progress, cancel);

@@ -171,7 +171,8 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
         VideoPipeline pipeline = new VideoPipeline(s.model);
         s.generator = settings.loop ? null : new LongVideoGenerator(pipeline, request, 2, true);
         String what = "\"" + generation.prompt + "\"";
-        s.prefetcher = new WindowPrefetcher(this, what, (index, progress, cancel) -> {
+        int windows = settings.loop ? 1 : s.total > 0 ? s.generator.locate(s.total - 1)[0] + 1 : 0;
+        s.prefetcher = new WindowPrefetcher(this, what, windows, (index, progress, cancel) -> {
             if (settings.loop) {       // one seamless clip, generated once and repeated
                 if (s.loopClip == null) {
                     s.loopClip = pipeline.generate(request, progress, cancel);

@@ -16,7 +16,8 @@ import org.spacetime.models.Video;
 /**
  * Generates windows of frames on a worker thread, one window ahead of the streaming thread that
  * hands them out, so a stream plays on while the next window is denoised. Each window is a
- * GST_MESSAGE_PROGRESS operation with a spacetime-progress element message per step.
+ * GST_MESSAGE_PROGRESS operation whose text carries a progress bar over the whole job (gst-launch-1.0
+ * prints it), with a spacetime-progress element message per step.
  * {@link #interrupt} stops the work in flight within one denoising step.
  */
 final class WindowPrefetcher implements AutoCloseable {
@@ -28,6 +29,7 @@ final class WindowPrefetcher implements AutoCloseable {
     private final Element element;
     private final String what;
     private final Windows windows;
+    private final int windowCount;
     /**
      * Generation threads shared by every element in the process and reused: a thread per element
      * and state cycle would leave native per-thread memory (allocator arenas, ONNX Runtime's
@@ -44,9 +46,14 @@ final class WindowPrefetcher implements AutoCloseable {
     private Future<Video> pending;
     private int pendingIndex = -1;
 
-    WindowPrefetcher(Element element, String what, Windows windows) {
+    /**
+     * @param what what is generated, for the progress text
+     * @param windowCount windows in the whole job, for the progress bar; 0 when unknown (endless)
+     */
+    WindowPrefetcher(Element element, String what, int windowCount, Windows windows) {
         this.element = element;
         this.what = what;
+        this.windowCount = windowCount;
         this.windows = windows;
         this.worker = new SerialExecutor(SHARED);
     }
@@ -104,14 +111,15 @@ final class WindowPrefetcher implements AutoCloseable {
         Cancellation cancel = cancellation;
         pendingIndex = index;
         pending = worker.submit(() -> {
-            element.postProgress("START", "generate", what + ": window " + (index + 1));
+            element.postProgress("START", "generate", progressText(index, 0, ""));
             try {
                 Video v = windows.window(index, (w, step, total) -> {
-                    element.postElementMessage("spacetime-progress, window=(int)" + index + ", step=(int)" + step
-                            + ", total=(int)" + total);
-                    element.postProgress("CONTINUE", "generate", what + ": window " + (index + 1) + ", step " + step + "/" + total);
+                    element.postElementMessage("spacetime-progress, window=(int)" + index + ", windows=(int)" + windowCount
+                            + ", step=(int)" + step + ", total=(int)" + total);
+                    element.postProgress("CONTINUE", "generate", progressText(index, (double) step / total,
+                            ", step " + step + "/" + total));
                 }, cancel);
-                element.postProgress("COMPLETE", "generate", what + ": window " + (index + 1) + " done");
+                element.postProgress("COMPLETE", "generate", progressText(index, 1, " done"));
                 return v;
             } catch (Cancellation.CancelledException e) {
                 element.postProgress("CANCELED", "generate", what + ": window " + (index + 1) + " interrupted");
@@ -121,6 +129,18 @@ final class WindowPrefetcher implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    /**
+     * E.g. {@code "a red circle ...": [#########...........] 45%, window 1/2, step 9/10}: the bar
+     * covers the whole job, or the current window when the window count is unknown (endless).
+     * @param ofWindow how much of window {@code index} is done, 0 to 1
+     */
+    String progressText(int index, double ofWindow, String detail) {
+        double done = windowCount > 0 ? Math.min(1, (index + ofWindow) / windowCount) : ofWindow;
+        int bar = 20, filled = (int) Math.round(done * bar);
+        return what + ": [" + "#".repeat(filled) + ".".repeat(bar - filled) + "] " + Math.round(done * 100) + "%, window "
+                + (index + 1) + (windowCount > 0 ? "/" + windowCount : "") + detail;
     }
 
     /** Lets a window that is no longer wanted finish or stop (it may be mid-step), dropping it. */
