@@ -12,12 +12,12 @@ import org.spacetime.gst.framework.Event;
 import org.spacetime.gst.framework.Flow;
 import org.spacetime.gst.framework.FlushingException;
 import org.spacetime.gst.framework.PadElement;
+import org.spacetime.gst.framework.Query;
 import org.spacetime.gst.framework.Property;
 import org.spacetime.gst.framework.RawVideoConverter;
 import org.spacetime.gst.framework.StateChange;
 import org.spacetime.gst.framework.VideoInfo;
 import org.spacetime.models.GenerationRequest;
-import org.spacetime.models.LongVideoGenerator;
 import org.spacetime.models.Manifest;
 import org.spacetime.models.Task;
 import org.spacetime.models.Video;
@@ -33,6 +33,9 @@ import org.spacetime.models.VideoPipeline;
  * <li>backward: the first two seconds of input are held; a lead-in of {@code duration} seconds that
  *     ends in them is generated and pushed first, then the input, every timestamp shifted by the
  *     lead-in's length.</li>
+ * <li>live (forward, live input): when no input arrives for {@code timeout}, generated frames
+ *     continue the stream in real time until input comes back ({@link LiveGapFiller}); the
+ *     latency this adds is answered in the latency query.</li>
  * </ul>
  * The model runs at its own rate and size: conditioning frames are picked from the input at the
  * model's frame times, and generated frames are shown at the stream's rate, size and format.
@@ -55,7 +58,12 @@ public final class SpacetimeExtend extends PadElement {
                             0, 86400, 4, e -> e.settings.duration, (e, v) -> e.settings.duration = v),
                     Property.<SpacetimeExtend, DirectionChoice>ofChoice("direction", "Direction",
                             "Where the generated video goes", DirectionChoice.class, DirectionChoice.FORWARD,
-                            e -> e.settings.direction, (e, v) -> e.settings.direction = v))
+                            e -> e.settings.direction, (e, v) -> e.settings.direction = v),
+                    Property.<SpacetimeExtend>ofDouble("timeout", "Stall timeout", "Live input, forward only: seconds "
+                            + "without input after which generated frames continue the stream in real time until "
+                            + "input comes back (0: never; the latency query reports the timeout plus the time to "
+                            + "generate the first frames)", 0, 3600, 1, e -> e.settings.timeout,
+                            (e, v) -> e.settings.timeout = v))
             .build();
 
     /** Model frames of input that condition the generation: 2 s at the default model's 8 fps. */
@@ -64,6 +72,7 @@ public final class SpacetimeExtend extends PadElement {
     static final class Settings {
         double duration = 4;
         DirectionChoice direction = DirectionChoice.FORWARD;
+        double timeout = 1;
     }
 
     /** What exists between READY->PAUSED and PAUSED->READY. */
@@ -71,26 +80,57 @@ public final class SpacetimeExtend extends PadElement {
         VideoModel model;
         Manifest manifest;
         StreamFormat format;
-        final ArrayDeque<InputFrame> recent = new ArrayDeque<>();   // forward: copies of the last frames
+        final ArrayDeque<InputFrame> recent = new ArrayDeque<>();   // forward: copies of the last frames (guarded by itself)
         final ArrayDeque<Buffer> held = new ArrayDeque<>();         // backward: the first buffers, held back
         long endPts = -1;               // where the input ends: last PTS + duration
         long lastOffset = -1;
         long shift;                     // backward: nanoseconds every input timestamp moves by
         boolean leadInDone;
-        WindowPrefetcher prefetcher;
-        volatile boolean flushing;
+        WindowPrefetcher prefetcher;    // backward: the lead-in's windows
+        Continuation continuation;      // forward: the frames after EOS
+        LiveGapFiller filler;           // forward, live input: fills stalls (src pad task)
+        boolean liveChecked;
+        volatile boolean playing;
+        final Object pushLock = new Object();   // src pad pushes of the sink streaming thread and the filler task
 
         void releaseHeld() {
             held.forEach(Buffer::unref);
             held.clear();
-            recent.clear();
+            synchronized (recent) {
+                recent.clear();
+            }
         }
 
-        void replacePrefetcher(WindowPrefetcher p) {
+        /** Stops generation in flight within one denoising step. */
+        void interrupt() {
             if (prefetcher != null) {
-                prefetcher.close();
+                prefetcher.interrupt();
             }
-            prefetcher = p;
+            if (continuation != null) {
+                continuation.interrupt();
+            }
+        }
+
+        void resume() {
+            if (prefetcher != null) {
+                prefetcher.resume();
+            }
+            if (continuation != null) {
+                continuation.resume();
+            }
+        }
+
+        void close() {
+            releaseHeld();
+            for (AutoCloseable c : new AutoCloseable[] {prefetcher, continuation, filler, model}) {
+                if (c != null) {
+                    try {
+                        c.close();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
         }
     }
 
@@ -103,24 +143,63 @@ public final class SpacetimeExtend extends PadElement {
         State s = state;
         if (change == StateChange.READY_TO_PAUSED) {
             state = new State();
-        } else if (change == StateChange.PAUSED_TO_READY && s != null && s.prefetcher != null) {
-            s.prefetcher.interrupt();     // the streaming thread may be generating; deactivation waits for it
+        } else if (change == StateChange.PLAYING_TO_PAUSED && s != null) {
+            s.playing = false;
+            if (s.filler != null) {
+                s.filler.setPlaying(false);
+            }
+        } else if (change == StateChange.PAUSED_TO_READY && s != null) {
+            // The streaming threads may be generating; pad deactivation waits for them.
+            s.interrupt();
+            if (s.filler != null) {
+                s.filler.stop();
+            }
         }
     }
 
     @Override
     protected void afterStateChange(StateChange change) {
         State s = state;
-        if (change == StateChange.PAUSED_TO_READY && s != null) {
+        if (change == StateChange.PAUSED_TO_PLAYING && s != null) {
+            s.playing = true;
+            if (s.filler != null) {
+                s.filler.setPlaying(true);
+            }
+        } else if (change == StateChange.PAUSED_TO_READY && s != null) {
+            stopTask();
             state = null;
-            s.releaseHeld();
-            if (s.prefetcher != null) {
-                s.prefetcher.close();
-            }
-            if (s.model != null) {
-                s.model.close();
-            }
+            s.close();
         }
+    }
+
+    /** The src pad task: fills stalls of a live input (started at its first buffer). */
+    @Override
+    protected void taskIteration() throws ElementException {
+        State s = state;
+        try {
+            if (s == null || s.filler == null || !s.filler.iterate()) {
+                pauseTask();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pauseTask();
+        }
+    }
+
+    /** The latency query: a live input that may be continued adds the stall timeout and generation time. */
+    @Override
+    protected boolean srcQuery(Query query) {
+        if (!defaultSrcQuery(query)) {
+            return false;
+        }
+        State s = state;
+        if (query.isLatency() && s != null && s.filler != null) {
+            Query.Latency l = query.latency();
+            long added = s.filler.addedLatencyNanos();
+            query.setLatency(new Query.Latency(l.live(), l.min() + added,
+                    l.max() == Query.NO_MAXIMUM ? Query.NO_MAXIMUM : l.max() + added));
+        }
+        return true;
     }
 
     @Override
@@ -141,14 +220,56 @@ public final class SpacetimeExtend extends PadElement {
         if (settings.direction == DirectionChoice.BACKWARD) {
             return chainBackward(s, buffer);
         }
-        remember(s, buffer);
-        // A copy, not a reference: holding a camera's buffers would starve its pool.
-        s.recent.add(new InputFrame(buffer.pts(), buffer.read(), s.format.info.layoutOf(buffer)));
-        long window = Math.round(contextFrames(s) * 1e9 / s.manifest.nativeFps()) + 2 * s.format.frameTime(1);
-        while (s.recent.size() > 2 && s.endPts - s.recent.peekFirst().pts() > window) {
-            s.recent.poll();
+        if (!s.liveChecked) {
+            s.liveChecked = true;
+            startFillingStalls(s);
         }
-        return push(buffer);
+        // A copy, not a reference: holding a camera's buffers would starve its pool.
+        InputFrame copy = new InputFrame(buffer.pts(), buffer.read(), s.format.info.layoutOf(buffer));
+        long window = Math.round(contextFrames(s) * 1e9 / s.manifest.nativeFps()) + 2 * s.format.frameTime(1);
+        synchronized (s.recent) {       // the filler task reads them when input stalls
+            remember(s, buffer);
+            s.recent.add(copy);
+            while (s.recent.size() > 2 && s.endPts - s.recent.peekFirst().pts() > window) {
+                s.recent.poll();
+            }
+        }
+        if (s.filler == null) {
+            return push(buffer);
+        }
+        try {
+            if (!s.filler.beforeInput(buffer)) {
+                buffer.unref();          // its time was already filled with generated frames
+                return Flow.OK;
+            }
+            synchronized (s.pushLock) {
+                return push(buffer);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            buffer.unref();
+            return Flow.FLUSHING;
+        } finally {
+            s.filler.afterInput();
+        }
+    }
+
+    /** For a live input (asked upstream once, at the first buffer) with a timeout: starts the src pad task. */
+    private void startFillingStalls(State s) {
+        Query.Latency upstream = upstreamLatency();
+        if (settings.timeout <= 0 || upstream == null || !upstream.live()) {
+            return;
+        }
+        s.filler = new LiveGapFiller(settings.timeout, () -> {
+            synchronized (s.recent) {
+                long startOffset = s.lastOffset == Buffer.CLOCK_TIME_NONE ? Buffer.CLOCK_TIME_NONE : s.lastOffset + 1;
+                return new LiveGapFiller.Gap(continueFromRecent(s, "continue stalled input", -1), s.format, s.endPts,
+                        startOffset);
+            }
+        }, this::push, s.pushLock, this::postLatencyChanged);
+        s.filler.setPlaying(s.playing);
+        postLatencyChanged();            // the timeout now counts in the pipeline's latency
+        startTask();
     }
 
     private int chainBackward(State s, Buffer buffer) throws ElementException {
@@ -174,26 +295,28 @@ public final class SpacetimeExtend extends PadElement {
         if (event.isCaps()) {
             VideoInfo info = VideoInfo.of(event.caps());
             if (s.format != null && !sameFrames(info, s.format.info) && settings.direction == DirectionChoice.FORWARD) {
-                s.recent.clear();         // frames of another format cannot condition this one
+                synchronized (s.recent) {
+                    s.recent.clear();     // frames of another format cannot condition this one
+                }
             }
             if (s.manifest == null) {
                 loadModel(s);
             }
             s.format = new StreamFormat(info, s.manifest);
         } else if (event.isFlushStart()) {
-            s.flushing = true;
-            if (s.prefetcher != null) {
-                s.prefetcher.interrupt();
+            s.interrupt();
+            if (s.filler != null) {
+                s.filler.reset();
             }
         } else if (event.isFlushStop()) {
-            s.flushing = false;
-            if (s.prefetcher != null) {
-                s.prefetcher.resume();
-            }
+            s.resume();
             if (settings.direction == DirectionChoice.FORWARD || s.leadInDone) {
                 s.releaseHeld();
             }
         } else if (event.isEos()) {
+            if (s.filler != null) {
+                s.filler.stop();
+            }
             try {
                 int flow = settings.direction == DirectionChoice.FORWARD ? generateForward(s)
                         : s.leadInDone ? Flow.OK : generateLeadIn(s);
@@ -266,56 +389,51 @@ public final class SpacetimeExtend extends PadElement {
         return v;
     }
 
-    /** At EOS: {@code duration} seconds continuing the input, stamped after its last frame. */
+    /** At EOS: {@code duration} seconds continuing the input, stamped after its last frame (or the last filled gap). */
     private int generateForward(State s) throws ElementException, FlushingException {
-        if (s.recent.isEmpty() || settings.duration <= 0) {
-            return Flow.OK;
-        }
-        int tf = s.manifest.temporalFactor();
-        Video given = conditioning(s, contextFrames(s), true);
-        given = given.slice(given.frames() - (1 + (given.frames() - 1) / tf * tf), given.frames());   // 1 + 4k frames
-        int givenFrames = given.frames();
-        GenerationRequest request = generation.request(Task.EXTEND_FORWARD, s.format.modelWidth, s.format.modelHeight)
-                .startFrames(given).build();
-        LongVideoGenerator generator = new LongVideoGenerator(new VideoPipeline(s.model), request, 2, true);
-        long total = Math.round(settings.duration * s.format.fps);
-        long lastModelFrame = Math.round(total * s.manifest.nativeFps() / s.format.fps);
-        long afterFirst = Math.max(0, lastModelFrame - (generator.framesIn(0) - givenFrames));
-        int windows = 1 + (int) ((afterFirst + generator.framesIn(1) - 1) / generator.framesIn(1));
-        s.replacePrefetcher(new WindowPrefetcher(this, "extend forward", windows,
-                (i, progress, cancel) -> generator.next(progress, cancel)));
-        s.releaseHeld();
-
-        List<Video> generated = new ArrayList<>();   // model frames after the last given one, in order
-        int window = 0;
-        long start = s.endPts;
-        for (long j = 0; j < total; j++) {
-            // Output frame j is at (j + 1) / fps after the last input frame: the nearest model frame.
-            int m = (int) Math.max(1, Math.round((j + 1) * s.manifest.nativeFps() / s.format.fps));
-            while (generated.size() < m) {
-                long afterThis = generated.size() + generator.framesIn(window) - (window == 0 ? givenFrames : 0);
-                Video w = s.prefetcher.take(window, afterThis < lastModelFrame);
-                int from = window == 0 ? givenFrames : 0;
-                for (int f = from; f < w.frames(); f++) {
-                    generated.add(w.slice(f, f + 1));
-                }
-                window++;
+        synchronized (s.recent) {
+            if (s.recent.isEmpty() || settings.duration <= 0) {
+                return Flow.OK;
             }
-            Buffer b = s.format.toBuffer(generated.get(m - 1));
+        }
+        long total = Math.round(settings.duration * s.format.fps);
+        s.continuation = continueFromRecent(s, "extend forward", total);
+        s.releaseHeld();
+        long start = s.filler == null ? s.endPts : Math.max(s.endPts, s.filler.filledUntil());
+        long offset = s.lastOffset == Buffer.CLOCK_TIME_NONE ? Buffer.CLOCK_TIME_NONE
+                : s.lastOffset + 1 + Math.round((start - s.endPts) * s.format.fps / 1e9);
+        for (long j = 0; j < total; j++) {
+            Buffer b = s.format.toBuffer(s.continuation.frame(j));
             long pts = start + s.format.frameTime(j);
             b.setPts(pts).setDuration(start + s.format.frameTime(j + 1) - pts);
-            if (s.lastOffset != Buffer.CLOCK_TIME_NONE) {
-                b.setOffset(s.lastOffset + 1 + j).setOffsetEnd(s.lastOffset + 2 + j);
+            if (offset != Buffer.CLOCK_TIME_NONE) {
+                b.setOffset(offset + j).setOffsetEnd(offset + j + 1);
             }
-            int flow = push(b);
+            int flow;
+            synchronized (s.pushLock) {
+                flow = push(b);
+            }
             if (flow != Flow.OK) {
                 return flow;
             }
-            if (m > 1) {
-                generated.set(m - 2, null);   // frames before the one shown are not needed again
-            }
         }
         return Flow.OK;
+    }
+
+    /**
+     * Frames continuing the input from its latest frames.
+     * @param streamFrames stream frames that will be asked for; -1: endless
+     */
+    private Continuation continueFromRecent(State s, String what, long streamFrames) {
+        int tf = s.manifest.temporalFactor();
+        Video given;
+        synchronized (s.recent) {
+            given = conditioning(s, contextFrames(s), true);
+        }
+        given = given.slice(given.frames() - (1 + (given.frames() - 1) / tf * tf), given.frames());   // 1 + 4k frames
+        GenerationRequest request = generation.request(Task.EXTEND_FORWARD, s.format.modelWidth, s.format.modelHeight)
+                .startFrames(given).build();
+        return new Continuation(this, what, new VideoPipeline(s.model), request, s.manifest, s.format.fps, streamFrames);
     }
 
     /** Backward: generates the lead-in, pushes it, then the held input, all shifted by its length. */
@@ -338,14 +456,14 @@ public final class SpacetimeExtend extends PadElement {
         List<Video> before = new ArrayList<>();    // model frames before the input, nearest first
         Video[] earliest = {given.slice(0, given.frames() / tf * tf)};
         int windows = (int) Math.ceil((double) modelFrames / (s.manifest.framesPerWindow() - earliest[0].frames()));
-        s.replacePrefetcher(new WindowPrefetcher(this, "extend backward", windows, (i, progress, cancel) -> {
+        s.prefetcher = new WindowPrefetcher(this, "extend backward", windows, (i, progress, cancel) -> {
             GenerationRequest r = generation.request(Task.EXTEND_BACKWARD, s.format.modelWidth, s.format.modelHeight)
                     .endFrames(earliest[0]).seed(generation.seed + i).build();
             Video w = pipeline.generate(r, progress, cancel);
             Video fresh = w.slice(0, w.frames() - earliest[0].frames());
             earliest[0] = w.slice(0, earliest[0].frames());
             return fresh;
-        }));
+        });
         for (int window = 0; before.size() < modelFrames; window++) {
             Video fresh = s.prefetcher.take(window, false);
             for (int f = fresh.frames() - 1; f >= 0; f--) {

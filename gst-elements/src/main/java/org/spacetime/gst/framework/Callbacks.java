@@ -164,6 +164,15 @@ final class Callbacks {
             return 0;
         }
     };
+    static final PadBoolFunc SRC_QUERY_FUNCTION = (pad, parent, query) -> {
+        enter();
+        try {
+            return ((PadElement) peer(parent)).srcQuery(new Query(query)) ? 1 : 0;
+        } catch (Throwable t) {
+            fail(parent, t);
+            return 0;
+        }
+    };
     static final TaskFunc TASK = data -> {
         enter();
         PadElement p = null;
@@ -226,7 +235,7 @@ final class Callbacks {
     static {
         for (Callback cb : new Callback[] {CLASS_INIT, INSTANCE_INIT, SET_PROPERTY, GET_PROPERTY, FINALIZE, CHANGE_STATE,
                 START, STOP, UNLOCK, UNLOCK_STOP, IS_SEEKABLE, DO_SEEK, SET_CAPS, SRC_QUERY, FIXATE, CREATE, CHAIN,
-                SINK_EVENT, TASK, ACTION, URI_GET_TYPE, URI_GET_PROTOCOLS, URI_GET_URI, URI_SET_URI, URI_INTERFACE_INIT}) {
+                SINK_EVENT, SRC_QUERY_FUNCTION, TASK, ACTION, URI_GET_TYPE, URI_GET_PROTOCOLS, URI_GET_URI, URI_SET_URI, URI_INTERFACE_INIT}) {
             Native.setCallbackThreadInitializer(cb, THREADS);
         }
     }
@@ -238,9 +247,10 @@ final class Callbacks {
         klass.setPointer(L.offset(struct, field), CallbackReference.getFunctionPointer(cb));
     }
 
-    static void installPadFunctions(Pointer sinkPad) {
+    static void installPadFunctions(Pointer sinkPad, Pointer srcPad) {
         Gst.gst_pad_set_chain_function_full(sinkPad, CHAIN, null, null);
         Gst.gst_pad_set_event_function_full(sinkPad, SINK_EVENT, null, null);
+        Gst.gst_pad_set_query_function_full(srcPad, SRC_QUERY_FUNCTION, null, null);
     }
 
     // ----- helpers

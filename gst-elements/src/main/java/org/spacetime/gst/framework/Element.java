@@ -71,6 +71,11 @@ public abstract class Element {
         Gst.gst_element_post_message(self, msg);
     }
 
+    /** Tells the pipeline that this element's latency changed (it queries and redistributes latency). */
+    public final void postLatencyChanged() {
+        Gst.gst_element_post_message(self, Gst.gst_message_new_latency(self));
+    }
+
     /** Posts an element message whose structure is given in GstStructure string syntax. */
     public final void postElementMessage(String structure) {
         Pointer s = Gst.gst_structure_from_string(structure, null);

@@ -19,7 +19,7 @@ public abstract class PadElement extends Element {
         Pointer klass = handle().getPointer(0);
         sinkPad = Gst.gst_pad_new_from_template(Gst.gst_element_class_get_pad_template(klass, "sink"), "sink");
         srcPad = Gst.gst_pad_new_from_template(Gst.gst_element_class_get_pad_template(klass, "src"), "src");
-        Callbacks.installPadFunctions(sinkPad);
+        Callbacks.installPadFunctions(sinkPad, srcPad);
         // Caps and allocation queries pass through to the peers, as for any filter that keeps the format.
         Layout l = Layout.get();
         int proxy = l.constant("GST_PAD_FLAG_PROXY_CAPS") | l.constant("GST_PAD_FLAG_PROXY_ALLOCATION");
@@ -40,6 +40,28 @@ public abstract class PadElement extends Element {
      */
     protected boolean sinkEvent(Event event) throws ElementException {
         return forward(event);
+    }
+
+    /**
+     * A query on the src pad; the default answers it as any filter would (mostly by asking upstream).
+     * Return whether it was answered.
+     */
+    protected boolean srcQuery(Query query) {
+        return defaultSrcQuery(query);
+    }
+
+    protected final boolean defaultSrcQuery(Query query) {
+        return Gst.gst_pad_query_default(srcPad, handle(), query.handle());
+    }
+
+    /** Asks upstream for its latency: null when nobody upstream answers. */
+    protected final Query.Latency upstreamLatency() {
+        Pointer q = Gst.gst_query_new_latency();
+        try {
+            return Gst.gst_pad_peer_query(sinkPad, q) ? new Query(q).latency() : null;
+        } finally {
+            Gst.gst_mini_object_unref(q);
+        }
     }
 
     /**

@@ -39,6 +39,12 @@ public final class Gst {
     public static native void gst_pad_set_chain_function_full(Pointer pad, Callback chain, Pointer data, Pointer notify);
     public static native void gst_pad_set_event_function_full(Pointer pad, Callback event, Pointer data, Pointer notify);
     public static native boolean gst_pad_event_default(Pointer pad, Pointer parent, Pointer event);
+    public static native void gst_pad_set_query_function_full(Pointer pad, Callback query, Pointer data, Pointer notify);
+    public static native boolean gst_pad_query_default(Pointer pad, Pointer parent, Pointer query);
+    public static native boolean gst_pad_peer_query(Pointer pad, Pointer query);
+    public static native Pointer gst_query_new_latency();
+    public static native void gst_query_parse_latency(Pointer query, int[] live, long[] min, long[] max);
+    public static native Pointer gst_message_new_latency(Pointer src);
     public static native int gst_pad_push(Pointer pad, Pointer buffer);
     public static native boolean gst_pad_push_event(Pointer pad, Pointer event);
     public static native boolean gst_pad_start_task(Pointer pad, Callback func, Pointer data, Pointer notify);

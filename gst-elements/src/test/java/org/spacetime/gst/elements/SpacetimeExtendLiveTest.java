@@ -1,0 +1,170 @@
+package org.spacetime.gst.elements;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.freedesktop.gstreamer.Buffer;
+import org.freedesktop.gstreamer.Gst;
+import org.freedesktop.gstreamer.Pipeline;
+import org.freedesktop.gstreamer.Sample;
+import org.freedesktop.gstreamer.State;
+import org.freedesktop.gstreamer.Version;
+import org.freedesktop.gstreamer.elements.AppSink;
+import org.freedesktop.gstreamer.elements.AppSrc;
+import org.freedesktop.gstreamer.query.LatencyQuery;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.spacetime.gst.framework.PluginEntry;
+
+/**
+ * spacetimeextend on a live input that stalls: a World v1 clip ("a red circle moves right on a
+ * black background") pushed in real time by a live appsrc, 2 s, then 3 s of nothing, then 1 s more.
+ */
+class SpacetimeExtendLiveTest {
+    static final int SIZE = 64, FRAME = SIZE * SIZE * 3;
+    static final long FRAME_NS = 125_000_000L;
+
+    @BeforeAll
+    static void init() {
+        Gst.init(Version.of(1, 16), "SpacetimeExtendLiveTest");
+        PluginEntry.registerAll(null);
+    }
+
+    /** Frame f of the clip: background (16,16,16), a red (222,44,44) disk of diameter 0.22 H moving right at 0.35 H/s. */
+    static byte[] worldFrame(int f) {
+        byte[] rgb = new byte[FRAME];
+        double cx = 8 + 0.35 * SIZE / 8 * f, cy = 32, r = 0.11 * SIZE;
+        for (int y = 0; y < SIZE; y++) {
+            for (int x = 0; x < SIZE; x++) {
+                boolean in = Math.pow(x + 0.5 - cx, 2) + Math.pow(y + 0.5 - cy, 2) <= r * r;
+                int o = (y * SIZE + x) * 3;
+                rgb[o] = (byte) (in ? 222 : 16);
+                rgb[o + 1] = (byte) (in ? 44 : 16);
+                rgb[o + 2] = (byte) (in ? 44 : 16);
+            }
+        }
+        return rgb;
+    }
+
+    record Frame(long pts, byte[] rgb) {}
+
+    @Test
+    void aStalledLiveInputIsContinuedInRealTimeUntilItComesBack() throws Exception {
+        Pipeline p = (Pipeline) Gst.parseLaunch("appsrc name=src is-live=true format=time do-timestamp=true "
+                + "caps=video/x-raw,format=RGB,width=64,height=64,framerate=8/1 ! spacetimeextend name=extend timeout=0.5 "
+                + "duration=0 seed=0 prompt=\"a red circle moves right on a black background\" ! appsink name=sink sync=true");
+        AppSrc src = (AppSrc) p.getElementByName("src");
+        AppSink sink = (AppSink) p.getElementByName("sink");
+        List<byte[]> sent = new ArrayList<>();
+        AtomicReference<Throwable> feedFailure = new AtomicReference<>();
+        Thread feeder = new Thread(() -> {
+            try {
+                for (int f = 0; f < 24; f++) {
+                    if (f == 16) {
+                        Thread.sleep(3000);              // the stall
+                    }
+                    byte[] rgb = worldFrame(f);
+                    sent.add(rgb);
+                    Buffer b = new Buffer(FRAME);
+                    b.map(true).put(rgb);
+                    b.unmap();
+                    b.setDuration(FRAME_NS);
+                    src.pushBuffer(b);
+                    Thread.sleep(FRAME_NS / 1_000_000);
+                }
+                src.endOfStream();
+            } catch (Throwable t) {
+                feedFailure.set(t);
+            }
+        }, "feeder");
+        p.play();
+        feeder.start();
+        List<Frame> out = new ArrayList<>();
+        for (Sample s = sink.pullSample(); s != null; s = sink.pullSample()) {
+            Buffer b = s.getBuffer();
+            ByteBuffer bb = b.map(false);
+            byte[] rgb = new byte[bb.remaining()];
+            bb.get(rgb);
+            b.unmap();
+            out.add(new Frame(b.getPresentationTimestamp(), rgb));
+            s.dispose();
+        }
+        feeder.join();
+        LatencyQuery latency = new LatencyQuery();
+        assertTrue(p.getElementByName("extend").query(latency));
+        p.setState(State.NULL);
+        p.dispose();
+        assertEquals(null, feedFailure.get());
+
+        assertTrue(latency.isLive());
+        assertTrue(latency.getMinimumLatency() >= 500_000_000L, "the timeout counts in the latency: "
+                + latency.getMinimumLatency());
+        // 16 input frames, generated frames for the stall, then the 8 input frames after it.
+        for (int i = 0; i < 16; i++) {
+            assertArrayEquals(sent.get(i), out.get(i).rgb(), "input frame " + i + " passes bit-exact");
+        }
+        int generated = out.size() - 24;
+        assertTrue(generated >= 15 && generated <= 26, "3 s stall, 0.5 s timeout at 8 fps: " + generated + " frames");
+        long end = out.get(15).pts() + FRAME_NS;
+        for (int j = 0; j < generated; j++) {
+            Frame g = out.get(16 + j);
+            assertEquals(end + j * FRAME_NS, g.pts(), "generated frame " + j + " continues the input's timestamps");
+            assertFalse(sent.stream().anyMatch(s -> java.util.Arrays.equals(s, g.rgb())), "frame " + j + " is generated");
+        }
+        for (int i = 16; i < 24; i++) {
+            Frame f = out.get(generated + i);
+            assertArrayEquals(sent.get(i), f.rgb(), "input frame " + i + " passes bit-exact after the stall");
+            assertTrue(f.pts() >= end + generated * FRAME_NS, "and after the generated frames");
+        }
+        // What the first generated frames show: the red object (seed 0 is pinned; CPU output is deterministic).
+        for (int j = 0; j < 4; j++) {
+            long object = 0, red = 0;
+            byte[] rgb = out.get(16 + j).rgb();
+            for (int o = 0; o < FRAME; o += 3) {
+                int r = rgb[o] & 255, g = rgb[o + 1] & 255, b = rgb[o + 2] & 255;
+                if (Math.abs(r - 16) + Math.abs(g - 16) + Math.abs(b - 16) > 90) {
+                    object++;
+                    red += r > 2 * g && r > 2 * b ? 1 : 0;
+                }
+            }
+            assertTrue(object > 40 && red > 0.8 * object, "generated frame " + j + " shows the red object: "
+                    + red + "/" + object);
+        }
+    }
+
+    /** Going to NULL while a gap is being filled (the filler task generating or pushing) is prompt. */
+    @Test
+    void stoppingDuringAGapIsPromptAndLeavesNoThread() throws Exception {
+        int threads = Thread.activeCount();
+        Pipeline p = (Pipeline) Gst.parseLaunch("appsrc name=src is-live=true format=time do-timestamp=true "
+                + "caps=video/x-raw,format=RGB,width=64,height=64,framerate=8/1 ! spacetimeextend timeout=0.2 duration=0 "
+                + "steps=50 ! appsink name=sink sync=true");
+        AppSrc src = (AppSrc) p.getElementByName("src");
+        AppSink sink = (AppSink) p.getElementByName("sink");
+        p.play();
+        for (int f = 0; f < 8; f++) {
+            Buffer b = new Buffer(FRAME);
+            b.map(true).put(worldFrame(f));
+            b.unmap();
+            src.pushBuffer(b);
+            Thread.sleep(FRAME_NS / 1_000_000);
+        }
+        for (int i = 0; i < 10; i++) {          // the 8 input frames and 2 generated ones (50 steps a window)
+            sink.pullSample().dispose();
+        }
+        long t0 = System.nanoTime();
+        p.setState(State.NULL);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        p.dispose();
+        assertTrue(ms < 1000, "PLAYING->NULL during a gap took " + ms + " ms");
+        Thread.sleep(200);
+        assertTrue(Thread.activeCount() <= threads + 1, "threads " + threads + " -> " + Thread.activeCount());
+    }
+}
