@@ -148,6 +148,19 @@ class SpacetimeExtendTest {
         assertTrue(r.all().contains("/nonexistent/pkg does not exist"), r.all());
     }
 
+    @Test
+    void inspectDocumentsEveryProperty() throws Exception {
+        InstalledPlugin.Result r = plugin.tool(60, "gst-inspect-1.0", "spacetimeextend");
+        assertEquals(0, r.exitCode(), r.all());
+        for (String p : new String[] {"prompt", "negative-prompt", "model", "seed", "steps", "guidance", "sampler",
+                "device", "duration", "direction", "timeout"}) {
+            assertTrue(r.stdout().matches("(?s).*\\n  " + p + "\\s+: .*"), p + " in " + r.stdout());
+        }
+        assertTrue(r.stdout().contains("Filter/Effect/Video"), r.stdout());
+        assertTrue(r.stdout().contains("(1): backward"), r.stdout());
+        assertTrue(r.stdout().matches("(?s).*timeout.*Range:\\s+0 -\\s+3600 Default:\\s+1 *\\n.*"), r.stdout());
+    }
+
     /** The command with -v instead of -q: fakesink silent=false then prints every buffer's PTS. */
     static String[] verbose(String[] command) {
         return Arrays.stream(command).map(a -> a.equals("-q") ? "-v" : a).toArray(String[]::new);
