@@ -3,13 +3,15 @@ package org.spacetime.models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
  * Prints the runtime's figures for a package (default: the shipped one) on this machine:
  * real-time factor of one window at default settings, share of wall time outside ONNX Runtime,
- * denoiser step time, and for a 60 s stream: time to first frame, RSS at 10 s and at 60 s, and
- * latent drift with and without re-normalisation.
+ * denoiser step time, and for 60 s streams of three prompts, with and without re-normalisation:
+ * time to first frame, RSS at 10 s and at 60 s, and what the first and last 10 s show
+ * ({@link ClipStatistics}: background and object colour, object area and count), for drift.
  *
  *   mvn -q -pl models exec:exec     (runs it in a JVM with a fixed 512 MB pre-touched heap: see the pom)
  */
@@ -49,34 +51,52 @@ public final class RuntimeBenchmark {
                     * (m.nativeWidth() / m.spatialFactor() / m.patchSize()[2]) * (m.nativeHeight() / m.spatialFactor() / m.patchSize()[1]),
                     (s20 - s10) / 10 / 1e6);
 
-            for (boolean renorm : new boolean[] {false, true}) {
-                LongVideoGenerator g = new LongVideoGenerator(p, req.steps(0).seed(3).build(), 2, renorm);
-                long t0 = System.nanoTime();
-                double video = 0, rss10 = 0, heap10 = 0, firstMs = 0;
-                double[] firstMean = null, lastMean = null;
-                try (Cancellation c = new Cancellation()) {
-                    while (video < 60) {
-                        Video w = g.next(ProgressListener.NONE, c);
-                        if (g.windowsDone() == 1) {
-                            firstMs = (System.nanoTime() - t0) / 1e6;
-                            firstMean = colourMean(w);
-                        }
-                        lastMean = colourMean(w);
-                        video += (double) w.frames() / m.nativeFps();
-                        if (rss10 == 0 && video >= 10) {
-                            heap10 = heapAfterGcMb();
-                            rss10 = rssMb();
-                        }
-                    }
+            // 60 s streams: memory, time to first frames, and drift (what the first and last 10 s show).
+            String[] prompts = {prompt, "a small yellow square bounces on a navy background while snow falls",
+                                "a green circle bounces on a black background"};
+            for (String streamPrompt : prompts) {
+                for (boolean renorm : new boolean[] {false, true}) {
+                    stream(p, m, req.prompt(streamPrompt).steps(0).seed(3).build(), renorm);
                 }
-                double wallS = (System.nanoTime() - t0) / 1e9, heap60 = heapAfterGcMb(), rss60 = rssMb();
-                out("60 s stream (overlap 2 latents, renormalise %s): %.1f s of video in %.1f s (RTF %.3f), first frames after "
-                        + "%.0f ms (one window); RSS %.0f MB at 10 s, %.0f MB at %.0f s (%+.1f %%); Java heap in use after GC "
-                        + "%.1f MB at 10 s, %.1f MB at the end; mean RGB first window %s, last %s",
-                        renorm, video, wallS, wallS / video, firstMs, rss10, rss60, video, 100 * (rss60 - rss10) / rss10,
-                        heap10, heap60, fmt(firstMean), fmt(lastMean));
             }
         }
+    }
+
+    private static void stream(VideoPipeline p, Manifest m, GenerationRequest request, boolean renorm) throws IOException {
+        LongVideoGenerator g = new LongVideoGenerator(p, request, 2, renorm);
+        long t0 = System.nanoTime();
+        double video = 0, rss10 = 0, heap10 = 0, firstMs = 0;
+        Video first = null;
+        ArrayDeque<Video> last = new ArrayDeque<>();
+        try (Cancellation c = new Cancellation()) {
+            while (video < 60) {
+                Video w = g.next(ProgressListener.NONE, c);
+                if (g.windowsDone() == 1) {
+                    firstMs = (System.nanoTime() - t0) / 1e6;
+                }
+                first = first == null ? w : first.frames() < 10 * m.nativeFps() ? Video.concat(first, w) : first;
+                last.add(w);
+                while (last.stream().mapToInt(Video::frames).sum() - last.peek().frames() >= 10 * m.nativeFps()) {
+                    last.poll();
+                }
+                video += (double) w.frames() / m.nativeFps();
+                if (rss10 == 0 && video >= 10) {
+                    heap10 = heapAfterGcMb();
+                    rss10 = rssMb();
+                }
+            }
+        }
+        double wallS = (System.nanoTime() - t0) / 1e9, heap60 = heapAfterGcMb(), rss60 = rssMb();
+        Video end = last.poll();
+        while (!last.isEmpty()) {
+            end = Video.concat(end, last.poll());
+        }
+        out("60 s stream \"%s\" (overlap 2 latents, renormalise %s): %.1f s of video in %.1f s (RTF %.3f), first frames "
+                + "after %.0f ms (one window); RSS %.0f MB at 10 s, %.0f MB at %.0f s (%+.1f %%); Java heap in use after GC "
+                + "%.1f MB at 10 s, %.1f MB at the end%n  first %.0f s: %s%n  last %.0f s:  %s",
+                request.prompt(), renorm, video, wallS, wallS / video, firstMs, rss10, rss60, video,
+                100 * (rss60 - rss10) / rss10, heap10, heap60, (double) first.frames() / m.nativeFps(),
+                ClipStatistics.of(first), (double) end.frames() / m.nativeFps(), ClipStatistics.of(end));
     }
 
     private interface Body { void run() throws Exception; }
@@ -91,21 +111,6 @@ public final class RuntimeBenchmark {
         long[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
-    }
-
-    private static double[] colourMean(Video v) {
-        double[] m = new double[3];
-        for (int i = 0; i < v.rgb().length; i++) {
-            m[i % 3] += v.rgb()[i] & 0xff;
-        }
-        for (int c = 0; c < 3; c++) {
-            m[c] /= v.rgb().length / 3.0;
-        }
-        return m;
-    }
-
-    private static String fmt(double[] m) {
-        return String.format("(%.0f, %.0f, %.0f)", m[0], m[1], m[2]);
     }
 
     private static double heapAfterGcMb() {

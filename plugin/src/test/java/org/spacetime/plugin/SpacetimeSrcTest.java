@@ -96,6 +96,32 @@ class SpacetimeSrcTest {
         assertNotEquals(0, badSize.exitCode(), badSize.all());
         assertTrue(badSize.all().contains("multiples of 16"), badSize.all());
         assertFalse(badSize.all().contains("SIGSEGV"));
+
+        Path corrupt = Files.createDirectories(tmp.resolve("corrupt-model"));
+        Path shipped = plugin.root.resolve("models/spacetime-world-v1");
+        try (var files = Files.list(shipped)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(f, corrupt.resolve(f.getFileName()));
+            }
+        }
+        byte[] denoiser = Files.readAllBytes(shipped.resolve("denoiser.onnx"));
+        Files.write(corrupt.resolve("denoiser.onnx"), java.util.Arrays.copyOf(denoiser, 100_000));
+        InstalledPlugin.Result truncated = plugin.tool(60, "gst-launch-1.0", "spacetimesrc", "prompt=a red circle",
+                "model=" + corrupt, "!", "fakesink");
+        assertEquals(1, truncated.exitCode(), truncated.all());
+        assertTrue(truncated.all().contains("cannot load " + corrupt.resolve("denoiser.onnx"))
+                && truncated.all().contains("the file may be truncated or not an ONNX model"), truncated.all());
+
+        InstalledPlugin.Result noImage = plugin.tool(60, "gst-launch-1.0", "spacetimesrc", "prompt=a red circle",
+                "image=/nonexistent/first.png", "!", "fakesink");
+        assertEquals(1, noImage.exitCode(), noImage.all());
+        assertTrue(noImage.all().contains("image file /nonexistent/first.png does not exist (image= takes a PNG or JPEG "
+                + "file)"), noImage.all());
+        Path notImage = Files.writeString(tmp.resolve("not-an-image.png"), "text");
+        InstalledPlugin.Result badImage = plugin.tool(60, "gst-launch-1.0", "spacetimesrc", "prompt=a red circle",
+                "image=" + notImage, "!", "fakesink");
+        assertEquals(1, badImage.exitCode(), badImage.all());
+        assertTrue(badImage.all().contains(notImage + " is not a PNG or JPEG image"), badImage.all());
     }
 
     @Test
