@@ -34,6 +34,7 @@ final class LiveGapFiller implements AutoCloseable {
     record Gap(Continuation frames, StreamFormat format, long startPts, long startOffset) {}
 
     interface GapSource {
+        /** A gap from the latest input, or null when there is nothing to continue. */
         Gap start() throws ElementException;
     }
 
@@ -193,6 +194,10 @@ final class LiveGapFiller implements AutoCloseable {
             first = gap == null;
             if (first) {
                 gap = source.start();
+                if (gap == null) {
+                    idleSince = -1;            // wait for input
+                    return true;
+                }
                 gapFrames = 0;
                 LOG.info("input stalled for {} ms: generating from {} ns on", timeoutNanos / 1_000_000, gap.startPts());
             }

@@ -88,7 +88,7 @@ public final class SpacetimeExtend extends PadElement {
         boolean leadInDone;
         WindowPrefetcher prefetcher;    // backward: the lead-in's windows
         Continuation continuation;      // forward: the frames after EOS
-        LiveGapFiller filler;           // forward, live input: fills stalls (src pad task)
+        volatile LiveGapFiller filler;  // forward, live input: fills stalls (src pad task)
         boolean liveChecked;
         volatile boolean playing;
         final Object pushLock = new Object();   // src pad pushes of the sink streaming thread and the filler task
@@ -262,6 +262,9 @@ public final class SpacetimeExtend extends PadElement {
         }
         s.filler = new LiveGapFiller(settings.timeout, () -> {
             synchronized (s.recent) {
+                if (s.recent.isEmpty()) {
+                    return null;         // new caps and no frame of them yet: nothing to continue
+                }
                 long startOffset = s.lastOffset == Buffer.CLOCK_TIME_NONE ? Buffer.CLOCK_TIME_NONE : s.lastOffset + 1;
                 return new LiveGapFiller.Gap(continueFromRecent(s, "continue stalled input", -1), s.format, s.endPts,
                         startOffset);
