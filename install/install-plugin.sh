@@ -2,17 +2,21 @@
 # Installs the built plugin so that plain gst-inspect-1.0 / gst-launch-1.0 find it:
 #   libgstspacetime.so + libgstspacetime.conf  -> $PLUGIN_DIR (default ~/.local/share/gstreamer-1.0/plugins)
 #   the jars it runs                           -> $LIB_DIR    (default ~/.local/share/spacetime/lib)
-# Options: --plugin-dir DIR, --lib-dir DIR, --extra-classpath CP (e.g. test jars).
+#   the shipped default model package          -> $MODELS_DIR (default ~/.local/share/spacetime/models)
+# The install does not need the checkout afterwards.
+# Options: --plugin-dir DIR, --lib-dir DIR, --models-dir DIR, --extra-classpath CP (e.g. test jars).
 # Reinstalling always rewrites the .so, which makes GStreamer rescan it even after a failed load.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 plugin_dir="${HOME}/.local/share/gstreamer-1.0/plugins"
 lib_dir="${HOME}/.local/share/spacetime/lib"
+models_dir="${HOME}/.local/share/spacetime/models"
 extra=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --plugin-dir) plugin_dir="$2"; shift 2 ;;
     --lib-dir) lib_dir="$2"; shift 2 ;;
+    --models-dir) models_dir="$2"; shift 2 ;;
     --extra-classpath) extra="$2"; shift 2 ;;
     *) echo "install-plugin: unknown option $1" >&2; exit 2 ;;
   esac
@@ -27,9 +31,15 @@ java_bin="$(command -v java)" || fail "java not found"
 libjvm="$(dirname "$(dirname "$(readlink -f "$java_bin")")")/lib/server/libjvm.so"
 [ -f "$libjvm" ] || fail "libjvm.so not found next to $java_bin (expected $libjvm)"
 
-mkdir -p "$plugin_dir" "$lib_dir"
+mkdir -p "$plugin_dir" "$lib_dir" "$models_dir"
 rm -f "$lib_dir"/*.jar
 cp "$root"/plugin/target/lib/*.jar "$lib_dir"/
+# The default model: files only (its eval/ pictures are not needed to run it).
+rm -rf "$models_dir/spacetime-world-v1.tmp"
+mkdir "$models_dir/spacetime-world-v1.tmp"
+find "$root/models/spacetime-world-v1" -maxdepth 1 -type f -exec cp {} "$models_dir/spacetime-world-v1.tmp/" \;
+rm -rf "$models_dir/spacetime-world-v1"
+mv "$models_dir/spacetime-world-v1.tmp" "$models_dir/spacetime-world-v1"
 classpath="$(ls "$lib_dir"/*.jar | tr '\n' ':' | sed 's/:$//')"
 [ -n "$extra" ] && classpath="$classpath:$extra"
 {
@@ -37,9 +47,9 @@ classpath="$(ls "$lib_dir"/*.jar | tr '\n' ':' | sed 's/:$//')"
   echo "classpath=$classpath"
   echo "jvm=$libjvm"
   echo "option=-Xss2m"
-  echo "option=-Dspacetime.models=$root/models"
+  echo "option=-Dspacetime.models=$models_dir"
 } > "$plugin_dir/libgstspacetime.conf.tmp"
 mv "$plugin_dir/libgstspacetime.conf.tmp" "$plugin_dir/libgstspacetime.conf"
 rm -f "$plugin_dir/libgstspacetime.so"
 cp "$so" "$plugin_dir/libgstspacetime.so"
-echo "install-plugin: installed $plugin_dir/libgstspacetime.so (jars in $lib_dir, JVM $libjvm)"
+echo "install-plugin: installed $plugin_dir/libgstspacetime.so (jars in $lib_dir, default model in $models_dir, JVM $libjvm)"

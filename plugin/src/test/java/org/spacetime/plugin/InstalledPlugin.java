@@ -41,6 +41,7 @@ final class InstalledPlugin {
         }
         Result r = run(List.of("bash", root.resolve("install/install-plugin.sh").toString(), "--plugin-dir",
                 pluginDir.toString(), "--lib-dir", pluginDir.getParent().resolve("lib").toString(),
+                "--models-dir", pluginDir.getParent().resolve("models").toString(),
                 "--extra-classpath", testJars), Map.of(), 60);
         if (r.exitCode != 0) {
             throw new IllegalStateException("install-plugin.sh failed: " + r.all());

@@ -28,6 +28,10 @@ class SpacetimeSrcTest {
 
     @Test
     void generatesTheCaptionedClipToFiles() throws Exception {
+        // The default model is the install's own copy of the package, not the checkout's.
+        Path installed = plugin.pluginDir.getParent().resolve("models");
+        assertTrue(Files.readString(plugin.conf()).contains("option=-Dspacetime.models=" + installed + "\n"));
+        assertTrue(Files.isRegularFile(installed.resolve("spacetime-world-v1/denoiser.onnx")));
         Path dir = Files.createDirectories(tmp.resolve("gen"));
         InstalledPlugin.Result r = plugin.tool(180, "gst-launch-1.0", "-q", "spacetimesrc",
                 "prompt=a red circle moves right on a black background", "duration=3", "seed=0", "!", "videoconvert", "!",

@@ -2,7 +2,10 @@ package org.spacetime.gst.elements;
 
 import java.nio.file.Path;
 
-/** Where the shipped default package is: -Dspacetime.models (written by the installer) or ./models. */
+/**
+ * Where the shipped default package is: under -Dspacetime.models, which the installer writes into
+ * the plugin's conf (its own copy of the package, beside the installed jars), else under ./models.
+ */
 final class DefaultModel {
     private DefaultModel() {}
 
