@@ -155,24 +155,10 @@ final class Callbacks {
             return Flow.ERROR;
         }
     };
-    static final PadBoolFunc SINK_EVENT = (pad, parent, event) -> {
-        enter();
-        try {
-            return ((PadElement) peer(parent)).sinkEvent(new Event(event)) ? 1 : 0;
-        } catch (Throwable t) {
-            fail(parent, t);
-            return 0;
-        }
-    };
-    static final PadBoolFunc SRC_QUERY_FUNCTION = (pad, parent, query) -> {
-        enter();
-        try {
-            return ((PadElement) peer(parent)).srcQuery(new Query(query)) ? 1 : 0;
-        } catch (Throwable t) {
-            fail(parent, t);
-            return 0;
-        }
-    };
+    static final PadBoolFunc SINK_EVENT = (pad, parent, event) ->
+            bool(parent, () -> ((PadElement) peer(parent)).sinkEvent(new Event(event)));
+    static final PadBoolFunc SRC_QUERY_FUNCTION = (pad, parent, query) ->
+            bool(parent, () -> ((PadElement) peer(parent)).srcQuery(new Query(query)));
     static final TaskFunc TASK = data -> {
         enter();
         PadElement p = null;
