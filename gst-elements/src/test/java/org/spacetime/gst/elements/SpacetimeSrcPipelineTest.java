@@ -59,6 +59,31 @@ class SpacetimeSrcPipelineTest {
         p.dispose();
     }
 
+    /** A flushing seek while a window is being denoised stops it within a step and plays from the target. */
+    @Test
+    void flushingSeekInterruptsGenerationWithinAStep() throws Exception {
+        Pipeline p = (Pipeline) Gst.parseLaunch("spacetimesrc " + PROMPT + " steps=200 duration=20 ! appsink name=sink sync=false");
+        AppSink sink = (AppSink) p.getElementByName("sink");
+        CountDownLatch started = new CountDownLatch(3);
+        AtomicInteger steps = new AtomicInteger();
+        p.getBus().connect((Bus.MESSAGE) (bus, m) -> {
+            if (m.getType() == MessageType.ELEMENT && m.getStructure().getName().equals("spacetime-progress")) {
+                started.countDown();
+                steps.incrementAndGet();
+            }
+        });
+        p.play();
+        assertTrue(started.await(60, TimeUnit.SECONDS), "progress messages for the first steps");
+        long t0 = System.nanoTime();
+        assertTrue(p.seekSimple(Format.TIME, EnumSet.of(SeekFlags.FLUSH, SeekFlags.ACCURATE), 12_000_000_000L));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        int atSeek = steps.get();
+        assertTrue(ms < 1500, "the flushing seek returned after " + ms + " ms (one step is ~20-40 ms)");
+        assertTrue(atSeek < 150, "the first window stopped early: " + atSeek + " steps ran");
+        p.setState(State.NULL);
+        p.dispose();
+    }
+
     @Test
     void durationQueryAndEos() throws Exception {
         Pipeline p = (Pipeline) Gst.parseLaunch("spacetimesrc " + PROMPT + " steps=2 duration=2.5 ! fakesink");
