@@ -24,9 +24,11 @@ class SpacetimeExtendPipelineTest {
     /**
      * 100 cycles (after 50 warm-up ones) of a pipeline that extends 3 input frames by 2 generated ones
      * at EOS, then goes to NULL: heap and threads stay; RSS (fixed heap, see SpacetimeSrcPipelineTest)
-     * grew by 5 to 9 MB over these 100 cycles, in steps of about 4 MB, and by 15 kB a cycle over the
-     * 350 after them (measured; not yet explained, MALLOC_ARENA_MAX=2 does not change it). The bound,
-     * 20 MB, catches a leak of 200 kB a cycle: one window of frames or a reloaded model would be more.
+     * grew by 5 to 9 MB over these 100 cycles, in steps of about 4 MB, and by 15 to 45 kB a cycle
+     * after them (measured over cycles 100-350 with -XX:NativeMemoryTracking: +11.6 MB RSS, of which
+     * +4.3 MB inside the JVM, JIT code and compiler arenas; the other ~28 kB a cycle is native memory
+     * outside it, not yet explained; MALLOC_ARENA_MAX=2 does not change it). The bound, 20 MB,
+     * catches a leak of 200 kB a cycle: one window of frames or a reloaded model would be more.
      */
     @Test
     void hundredStateCyclesKeepMemoryAndThreadsFlat() throws Exception {
