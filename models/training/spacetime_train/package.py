@@ -10,6 +10,9 @@ FORMAT_VERSION = 1
 DEFAULT_STEPS = 10
 DEFAULT_GUIDANCE = 4.0
 SHIFT = 3.0  # timestep shift for sampling: measured best of {1, 3} x guidance {4, 7} (models/README.md)
+# Guidance only at noise levels in (0.5, 0.95]: on 96 captions the same colour and motion scores as
+# guidance at every step, 10-15 % less time (SamplingEvaluation, models/README.md).
+GUIDANCE_INTERVAL = [0.5, 0.95]
 
 
 class Model:
@@ -82,7 +85,8 @@ def manifest(model: Model, files: dict) -> dict:
         "transformer": {"patch_size": [1, c["patch"], c["patch"]], "window_latent_frames": WINDOW_LATENTS,
                         "hidden_size": c["dit_dim"], "depth": c["dit_depth"], "heads": c["dit_heads"]},
         "scheduler": {"type": "flow-matching", "prediction": "velocity", "shift": SHIFT,
-                      "default_steps": DEFAULT_STEPS, "default_guidance": DEFAULT_GUIDANCE},
+                      "default_steps": DEFAULT_STEPS, "default_guidance": DEFAULT_GUIDANCE,
+                      "guidance_interval": GUIDANCE_INTERVAL},
         "text": {"tokenizer": "tokenizer.json", "max_tokens": model.tok.max_tokens},
         "files": files,
     }

@@ -3,10 +3,12 @@ package org.spacetime.models;
 /**
  * One request to the pipeline. Unset numbers (0 steps, NaN guidance) take the package defaults.
  * Given frames may be of any size: they are resized to the model and kept, exactly, in the output.
+ * Classifier-free guidance applies at the steps whose noise level sigma lies in
+ * (guidanceFrom, guidanceTo]; the others run the conditional model alone (half the work).
  */
 public record GenerationRequest(Task task, String prompt, String negativePrompt, long seed, int steps, double guidance,
                                 Sampler sampler, int width, int height, int frames, Video startFrames,
-                                Video endFrames, double strength) {
+                                Video endFrames, double strength, double guidanceFrom, double guidanceTo) {
 
     public static Builder builder(Task task) {
         return new Builder(task);
@@ -24,6 +26,12 @@ public record GenerationRequest(Task task, String prompt, String negativePrompt,
         }
         if (!(g >= 0 && g <= 50)) {
             throw new IllegalArgumentException("guidance " + g + " out of range; accepted 0..50");
+        }
+        double from = Double.isNaN(guidanceFrom) ? m.guidanceInterval()[0] : guidanceFrom;
+        double to = Double.isNaN(guidanceTo) ? m.guidanceInterval()[1] : guidanceTo;
+        if (!(from >= 0 && from < to && to <= 1)) {
+            throw new IllegalArgumentException("guidance interval (" + from + ", " + to + "] out of range; accepted "
+                    + "0 <= from < to <= 1 (noise levels)");
         }
         if (n < 1 || n > m.framesPerWindow()) {
             throw new IllegalArgumentException("frames " + n + " out of range for one window; accepted 1.."
@@ -45,7 +53,7 @@ public record GenerationRequest(Task task, String prompt, String negativePrompt,
             throw new IllegalArgumentException("text-to-video needs a non-empty prompt");
         }
         return new GenerationRequest(task, prompt == null ? "" : prompt, negativePrompt == null ? "" : negativePrompt,
-                seed, st, g, sampler, w, h, n, startFrames, endFrames, strength);
+                seed, st, g, sampler, w, h, n, startFrames, endFrames, strength, from, to);
     }
 
     public static final class Builder {
@@ -53,7 +61,7 @@ public record GenerationRequest(Task task, String prompt, String negativePrompt,
         private String prompt = "", negativePrompt = "";
         private long seed;
         private int steps, width, height, frames;
-        private double guidance = Double.NaN, strength = 0.6;
+        private double guidance = Double.NaN, strength = 0.6, guidanceFrom = Double.NaN, guidanceTo = Double.NaN;
         private Sampler sampler = Sampler.DPMPP_2M;
         private Video startFrames, endFrames;
 
@@ -72,10 +80,12 @@ public record GenerationRequest(Task task, String prompt, String negativePrompt,
         public Builder startFrames(Video v) { startFrames = v; return this; }
         public Builder endFrames(Video v) { endFrames = v; return this; }
         public Builder strength(double s) { strength = s; return this; }
+        /** Guidance only at noise levels sigma in (from, to]; unset: the package's default interval. */
+        public Builder guidanceInterval(double from, double to) { guidanceFrom = from; guidanceTo = to; return this; }
 
         public GenerationRequest build() {
             return new GenerationRequest(task, prompt, negativePrompt, seed, steps, guidance, sampler, width, height,
-                    frames, startFrames, endFrames, strength);
+                    frames, startFrames, endFrames, strength, guidanceFrom, guidanceTo);
         }
     }
 }

@@ -31,7 +31,8 @@ public final class LongVideoGenerator {
         this.m = pipeline.manifest();
         this.request = GenerationRequest.builder(request.task()).prompt(request.prompt())
                 .negativePrompt(request.negativePrompt()).seed(request.seed()).steps(request.steps())
-                .guidance(request.guidance()).sampler(request.sampler()).size(request.width(), request.height())
+                .guidance(request.guidance()).guidanceInterval(request.guidanceFrom(), request.guidanceTo())
+                .sampler(request.sampler()).size(request.width(), request.height())
                 .frames(m.framesPerWindow()).startFrames(request.startFrames()).build().resolved(m);
         if (overlap < 1 || overlap >= m.windowLatentFrames()) {
             throw new IllegalArgumentException("overlap " + overlap + " out of range; accepted 1.." + (m.windowLatentFrames() - 1));

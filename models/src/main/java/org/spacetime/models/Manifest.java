@@ -19,7 +19,7 @@ public record Manifest(String name, String version, String license, String descr
                        int spatialFactor, int temporalFactor, int latentChannels, boolean causalFirstFrame,
                        double scalingFactor, double shiftFactor, int[] patchSize, int windowLatentFrames,
                        String schedulerType, double shift, int defaultSteps, double defaultGuidance,
-                       String tokenizerFile, int maxTokens, Map<String, GraphSpec> graphs) {
+                       double[] guidanceInterval, String tokenizerFile, int maxTokens, Map<String, GraphSpec> graphs) {
 
     public static final int FORMAT_VERSION = 1;
     public static final List<String> ROLES = List.of("text_encoder", "denoiser", "vae_encoder", "vae_decoder");
@@ -69,7 +69,8 @@ public record Manifest(String name, String version, String license, String descr
                 r.integer(vae, "temporal_factor"), r.integer(vae, "latent_channels"),
                 r.bool(vae, "causal_first_frame"), r.number(vae, "scaling_factor"), r.number(vae, "shift_factor"), p,
                 r.integer(dit, "window_latent_frames"), type, r.number(sched, "shift"),
-                r.integer(sched, "default_steps"), r.number(sched, "default_guidance"), r.string(text, "tokenizer"),
+                r.integer(sched, "default_steps"), r.number(sched, "default_guidance"), r.interval(sched, "guidance_interval"),
+                r.string(text, "tokenizer"),
                 r.integer(text, "max_tokens"), graphs);
         if (m.framesPerWindow != 1 + (m.windowLatentFrames - 1) * m.temporalFactor) {
             throw r.bad("video.frames_per_window", m.framesPerWindow,
@@ -114,6 +115,22 @@ public record Manifest(String name, String version, String license, String descr
                 throw bad(key, e, "an object");
             }
             return e.getAsJsonObject();
+        }
+
+        /** An optional [from, to] pair of noise levels, 0 <= from < to <= 1; absent: [0, 1]. */
+        double[] interval(JsonObject o, String key) {
+            if (o.get(key) == null || o.get(key).isJsonNull()) {
+                return new double[] {0, 1};
+            }
+            JsonArray a = array(o, key);
+            if (a.size() != 2 || !a.get(0).isJsonPrimitive() || !a.get(1).isJsonPrimitive()) {
+                throw bad(key, a, "[from, to] with 0 <= from < to <= 1");
+            }
+            double from = a.get(0).getAsDouble(), to = a.get(1).getAsDouble();
+            if (!(from >= 0 && from < to && to <= 1)) {
+                throw bad(key, a, "[from, to] with 0 <= from < to <= 1");
+            }
+            return new double[] {from, to};
         }
 
         JsonArray array(JsonObject o, String key) {

@@ -2,6 +2,8 @@ package org.spacetime.models;
 
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Random;
@@ -169,54 +171,91 @@ public final class VideoPipeline {
         }
         int n = lat.values.length;
         float[] v = new float[n];
-        long[] latShape = {2, lat.channels, lat.frames, lat.height, lat.width};
         // Inputs and the pinned output live in direct buffers that ONNX Runtime reads and writes in
-        // place: no tensor copies and no garbage per step.
+        // place: no tensor copies and no garbage per step. A guided step runs the batch of two
+        // [conditional, unconditional]; an unguided one runs the first half alone.
         DirectBufferPool pool = model.buffers();
         FloatBuffer batch = pool.borrow(2 * n), ts = pool.borrow(2 * lat.frames), velocity = pool.borrow(2 * n);
         OrtSession denoiser = model.sessions().get(ModelSessions.Role.DENOISER);
-        var env = model.sessions().env();
-        try {
-            try (OnnxTensor tText = OnnxTensor.createTensor(env, FloatBuffer.wrap(text.values()), new long[] {2, text.tokens(), text.dim()});
-                 OnnxTensor tMask = OnnxTensor.createTensor(env, LongBuffer.wrap(text.mask()), new long[] {2, text.tokens()});
-                 OnnxTensor tLat = OnnxTensor.createTensor(env, batch, latShape);
-                 OnnxTensor tTs = OnnxTensor.createTensor(env, ts, new long[] {2, lat.frames});
-                 OnnxTensor tVelocity = OnnxTensor.createTensor(env, velocity, latShape)) {
-                Map<String, OnnxTensor> inputs = Map.of("latents", tLat, "timesteps", tTs, "text_embeddings", tText,
-                        "text_mask", tMask);
-                Map<String, OnnxTensor> outputs = Map.of("velocity", tVelocity);
-                for (int step = first; step < r.steps(); step++) {
-                    cancel.check();
-                    batch.put(0, lat.values).put(n, lat.values);
-                    for (int f = 0; f < lat.frames; f++) {
-                        float sigma = lat.given[f] ? 0f : (float) sigmas[step];
-                        ts.put(f, sigma).put(lat.frames + f, sigma);
-                    }
-                    long t0 = OrtTimer.start();
-                    try {
-                        denoiser.run(inputs, Set.of(), outputs, cancel.runOptions()).close();   // closes nothing pinned
-                    } finally {
-                        OrtTimer.stop(t0);
-                    }
+        try (DenoiserInputs pair = new DenoiserInputs(2, lat, text, batch, ts, velocity);
+             DenoiserInputs single = new DenoiserInputs(1, lat, text, batch, ts, velocity)) {
+            for (int step = first; step < r.steps(); step++) {
+                cancel.check();
+                boolean guided = sigmas[step] > r.guidanceFrom() && sigmas[step] <= r.guidanceTo();
+                batch.put(0, lat.values);
+                if (guided) {
+                    batch.put(n, lat.values);
+                }
+                for (int f = 0; f < lat.frames; f++) {
+                    float sigma = lat.given[f] ? 0f : (float) sigmas[step];
+                    ts.put(f, sigma).put(lat.frames + f, sigma);
+                }
+                DenoiserInputs run = guided ? pair : single;
+                long t0 = OrtTimer.start();
+                try {
+                    denoiser.run(run.inputs, Set.of(), run.outputs, cancel.runOptions()).close();   // closes nothing pinned
+                } finally {
+                    OrtTimer.stop(t0);
+                }
+                if (guided) {
                     float g = (float) r.guidance();
                     for (int i = 0; i < n; i++) {
                         float vc = velocity.get(i), vu = velocity.get(n + i);
                         v[i] = vu + g * (vc - vu);
                     }
-                    scheduler.step(v, step, lat.values);
-                    for (int c = 0; c < lat.channels; c++) {
-                        for (int f = 0; f < lat.frames; f++) {
-                            if (lat.given[f]) {
-                                int at = (c * lat.frames + f) * fs;
-                                System.arraycopy(lat.clean, at, lat.values, at, fs);
-                            }
+                } else {
+                    velocity.get(0, v);
+                }
+                scheduler.step(v, step, lat.values);
+                for (int c = 0; c < lat.channels; c++) {
+                    for (int f = 0; f < lat.frames; f++) {
+                        if (lat.given[f]) {
+                            int at = (c * lat.frames + f) * fs;
+                            System.arraycopy(lat.clean, at, lat.values, at, fs);
                         }
                     }
-                    progress.onStep(window, step + 1, r.steps());
                 }
+                progress.onStep(window, step + 1, r.steps());
             }
         } finally {
             pool.giveBack(batch, ts, velocity);
+        }
+    }
+
+    /**
+     * The denoiser's tensors for a batch of 1 (the conditional half) or 2, over the same direct
+     * buffers: the batch of one views their first halves.
+     */
+    private final class DenoiserInputs implements AutoCloseable {
+        final Map<String, OnnxTensor> inputs, outputs;
+
+        DenoiserInputs(int b, Latents lat, PromptEncoder.Embeddings text, FloatBuffer batch, FloatBuffer ts,
+                       FloatBuffer velocity) throws OrtException {
+            var env = model.sessions().env();
+            int n = lat.values.length, textValues = b * text.tokens() * text.dim();
+            long[] latShape = {b, lat.channels, lat.frames, lat.height, lat.width};
+            List<OnnxTensor> made = new ArrayList<>();
+            try {
+                made.add(OnnxTensor.createTensor(env, batch.slice(0, b * n), latShape));
+                made.add(OnnxTensor.createTensor(env, ts.slice(0, b * lat.frames), new long[] {b, lat.frames}));
+                made.add(OnnxTensor.createTensor(env, FloatBuffer.wrap(text.values(), 0, textValues).slice(),
+                        new long[] {b, text.tokens(), text.dim()}));
+                made.add(OnnxTensor.createTensor(env, LongBuffer.wrap(text.mask(), 0, b * text.tokens()).slice(),
+                        new long[] {b, text.tokens()}));
+                made.add(OnnxTensor.createTensor(env, velocity.slice(0, b * n), latShape));
+            } catch (OrtException | RuntimeException e) {
+                made.forEach(OnnxTensor::close);
+                throw e;
+            }
+            inputs = Map.of("latents", made.get(0), "timesteps", made.get(1), "text_embeddings", made.get(2),
+                    "text_mask", made.get(3));
+            outputs = Map.of("velocity", made.get(4));
+        }
+
+        @Override
+        public void close() {
+            inputs.values().forEach(OnnxTensor::close);
+            outputs.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -321,14 +360,16 @@ public final class VideoPipeline {
     private Video loop(GenerationRequest r, PromptEncoder.Embeddings text, ProgressListener progress, Cancellation cancel)
             throws OrtException {
         GenerationRequest first = new GenerationRequest(Task.TEXT_TO_VIDEO, r.prompt(), r.negativePrompt(), r.seed(),
-                r.steps(), r.guidance(), r.sampler(), r.width(), r.height(), r.frames(), null, null, 0);
+                r.steps(), r.guidance(), r.sampler(), r.width(), r.height(), r.frames(), null, null, 0,
+                r.guidanceFrom(), r.guidanceTo());
         Latents a = plan(first);
         denoise(a, first, text, 0, progress, cancel, noise(a, r.seed()));
         Video clip = decode(a.values, a.frames, r.width(), r.height(), true);
         int tf = m.temporalFactor(), k = Math.max(1, (clip.frames() - 1) / tf / 3);
         GenerationRequest bridge = new GenerationRequest(Task.CONNECT, r.prompt(), r.negativePrompt(), r.seed() + 1,
                 r.steps(), r.guidance(), r.sampler(), r.width(), r.height(), r.frames(),
-                clip.slice(clip.frames() - (1 + k * tf), clip.frames()), clip.slice(0, k * tf), 0);
+                clip.slice(clip.frames() - (1 + k * tf), clip.frames()), clip.slice(0, k * tf), 0, r.guidanceFrom(),
+                r.guidanceTo());
         Latents b = plan(bridge);
         denoise(b, bridge, text, 1, progress, cancel, noise(b, r.seed() + 1));
         Video middle = decode(b.values, b.frames, r.width(), r.height(), true);

@@ -46,6 +46,10 @@ class PackageValidationTest {
         Files.writeString(dir.resolve("model.json"), json.replaceFirst("\"latent_channels\": 16,", ""));
         m = fail(dir);
         assertTrue(m.contains("'latent_channels' is missing"), m);
+        Files.writeString(dir.resolve("model.json"), json.replaceFirst("\"guidance_interval\": \\[\\s*0.5,\\s*0.95\\s*\\]",
+                "\"guidance_interval\": [0.9, 0.5]"));
+        m = fail(dir);
+        assertTrue(m.contains("'guidance_interval' is [0.9,0.5]; expected [from, to] with 0 <= from < to <= 1"), m);
         Files.writeString(dir.resolve("model.json"), "{not json");
         assertTrue(fail(dir).contains("not a JSON object"));
     }

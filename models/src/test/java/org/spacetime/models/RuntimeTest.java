@@ -53,6 +53,7 @@ class RuntimeTest {
             String name = c.get("name").getAsString();
             GenerationRequest r = GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt(c.get("prompt").getAsString())
                     .steps(c.get("steps").getAsInt()).guidance(c.get("guidance").getAsDouble()).sampler(Sampler.EULER)
+                    .guidanceInterval(0, 1)           // the reference sampler guides every step
                     .size(c.get("width").getAsInt(), c.get("height").getAsInt()).frames(c.get("frames").getAsInt())
                     .build().resolved(model.manifest());
             assertEquals(c.get("shift").getAsDouble(), model.manifest().shift(), "fixture made with the manifest's shift");
@@ -88,6 +89,29 @@ class RuntimeTest {
         assertTrue(!java.util.Arrays.equals(a.rgb(), c.rgb()));
         assertEquals(9, a.frames());
         assertEquals(64, a.width());
+    }
+
+    /**
+     * Steps outside the guidance interval run the conditional half alone: with no step inside it, the
+     * result is the one of guidance 1 at every step (v_u + 1 (v_c - v_u) = v_c), to float rounding;
+     * with the package's interval it differs from guidance at every step.
+     */
+    @Test
+    void stepsOutsideTheGuidanceIntervalRunTheConditionalModelAlone() {
+        GenerationRequest.Builder b = GenerationRequest.builder(Task.TEXT_TO_VIDEO)
+                .prompt("a green square moves left on a navy background").steps(4).frames(9).seed(2);
+        Video unguided = pipeline.generate(b.guidance(4).guidanceInterval(0.99, 0.995).build());   // no sigma in it
+        Video guidanceOne = pipeline.generate(b.guidance(1).guidanceInterval(0, 1).build());
+        int off = 0;
+        for (int i = 0; i < unguided.rgb().length; i++) {
+            off = Math.max(off, Math.abs((unguided.rgb()[i] & 0xff) - (guidanceOne.rgb()[i] & 0xff)));
+        }
+        assertTrue(off <= 1, "conditional-only steps differ from guidance 1 by " + off + " levels");
+        Video everyStep = pipeline.generate(b.guidance(4).guidanceInterval(0, 1).build());
+        Video packageDefault = pipeline.generate(b.guidance(4).guidanceInterval(Double.NaN, Double.NaN).build());
+        assertTrue(!java.util.Arrays.equals(everyStep.rgb(), packageDefault.rgb()), "the package's interval is used");
+        assertEquals(0.5, model.manifest().guidanceInterval()[0]);
+        assertEquals(0.95, model.manifest().guidanceInterval()[1]);
     }
 
     static Video flat(int frames, int w, int h, int r, int g, int b) {
