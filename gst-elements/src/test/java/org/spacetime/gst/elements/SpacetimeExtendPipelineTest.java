@@ -2,6 +2,7 @@ package org.spacetime.gst.elements;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.freedesktop.gstreamer.Bus;
@@ -23,7 +24,7 @@ class SpacetimeExtendPipelineTest {
 
     /**
      * 100 cycles (after 50 warm-up ones) of a pipeline that extends 3 input frames by 2 generated ones
-     * at EOS, then goes to NULL: heap and threads stay; RSS (fixed heap, see SpacetimeSrcPipelineTest)
+     * at EOS, then goes to NULL: heap and threads stay; RSS (fixed heap, see StateCycles)
      * grew by 5 to 9 MB over these 100 cycles, in steps of about 4 MB, and by 15 to 45 kB a cycle
      * after them (measured over cycles 100-350 with -XX:NativeMemoryTracking: +11.6 MB RSS, of which
      * +4.3 MB inside the JVM, JIT code and compiler arenas; the other ~28 kB a cycle is native memory
@@ -34,24 +35,13 @@ class SpacetimeExtendPipelineTest {
     void hundredStateCyclesKeepMemoryAndThreadsFlat() throws Exception {
         Pipeline p = (Pipeline) Gst.parseLaunch("videotestsrc num-buffers=3 ! video/x-raw,width=64,height=64,framerate=8/1 "
                 + "! spacetimeextend duration=0.25 steps=1 ! fakesink");
-        java.util.concurrent.Semaphore eos = new java.util.concurrent.Semaphore(0);
+        Semaphore eos = new Semaphore(0);
         p.getBus().connect((Bus.EOS) source -> eos.release());
-        long heap = 0, rss = 0;
-        int threads = 0;
-        for (int i = 0; i < 150; i++) {
+        StateCycles.assertFlat(i -> {
             p.play();
             assertTrue(eos.tryAcquire(30, TimeUnit.SECONDS), "EOS in cycle " + i);
             p.setState(State.NULL);
-            if (i == 49) {
-                heap = SpacetimeSrcPipelineTest.used();
-                rss = SpacetimeSrcPipelineTest.rssKb();
-                threads = Thread.activeCount();
-            }
-        }
-        long endHeap = SpacetimeSrcPipelineTest.used(), endRss = SpacetimeSrcPipelineTest.rssKb();
-        assertTrue(endHeap < heap * 1.3 + (16 << 20), "heap after 50 cycles " + heap + ", after 150 " + endHeap);
-        assertTrue(endRss - rss < 20 << 10, "RSS after 50 cycles " + rss + " kB, after 150 " + endRss + " kB");
-        assertTrue(Thread.activeCount() <= threads + 2, "threads " + threads + " -> " + Thread.activeCount());
+        }, 20);
         p.dispose();
     }
 }

@@ -172,23 +172,4 @@ class SpacetimeSrcPipelineTest {
         b.unmap();
         return out;
     }
-
-    static long rssKb() throws java.io.IOException {
-        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        return -1;
-    }
-
-    /** Heap in use after a collection, once the cleaners of collected native-backed objects have run. */
-    static long used() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            System.runFinalization();
-            Thread.sleep(200);
-        }
-        return Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
-    }
 }
