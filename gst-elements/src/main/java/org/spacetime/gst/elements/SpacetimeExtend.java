@@ -176,13 +176,18 @@ public final class SpacetimeExtend extends PadElement {
     @Override
     protected void taskIteration() throws ElementException {
         State s = state;
+        LiveGapFiller filler = s == null ? null : s.filler;
         try {
-            if (s == null || s.filler == null || !s.filler.iterate()) {
+            if (filler == null || !filler.iterate()) {
                 pauseTask();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            filler.stop();
             pauseTask();
+        } catch (ElementException | RuntimeException e) {
+            filler.stop();               // ends the gap: input waiting for it passes through again
+            throw e;                     // posted as an ERROR; the task pauses
         }
     }
 
