@@ -120,6 +120,18 @@ public final class SpacetimeExtend extends PadElement {
             }
         }
 
+        /** Replaces the backward windows or the forward continuation, stopping the one before (after a flush). */
+        void replace(WindowPrefetcher p, Continuation c) {
+            if (prefetcher != null) {
+                prefetcher.close();
+            }
+            if (continuation != null) {
+                continuation.close();
+            }
+            prefetcher = p;
+            continuation = c;
+        }
+
         void close() {
             releaseHeld();
             for (AutoCloseable c : new AutoCloseable[] {prefetcher, continuation, filler, model}) {
@@ -405,7 +417,7 @@ public final class SpacetimeExtend extends PadElement {
             }
         }
         long total = Math.round(settings.duration * s.format.fps);
-        s.continuation = continueFromRecent(s, "extend forward", total);
+        s.replace(null, continueFromRecent(s, "extend forward", total));
         s.releaseHeld();
         long start = s.filler == null ? s.endPts : Math.max(s.endPts, s.filler.filledUntil());
         long offset = s.lastOffset == Buffer.CLOCK_TIME_NONE ? Buffer.CLOCK_TIME_NONE
@@ -464,14 +476,14 @@ public final class SpacetimeExtend extends PadElement {
         List<Video> before = new ArrayList<>();    // model frames before the input, nearest first
         Video[] earliest = {given.slice(0, given.frames() / tf * tf)};
         int windows = (int) Math.ceil((double) modelFrames / (s.manifest.framesPerWindow() - earliest[0].frames()));
-        s.prefetcher = new WindowPrefetcher(this, "extend backward", windows, (i, progress, cancel) -> {
+        s.replace(new WindowPrefetcher(this, "extend backward", windows, (i, progress, cancel) -> {
             GenerationRequest r = generation.request(Task.EXTEND_BACKWARD, s.format.modelWidth, s.format.modelHeight)
                     .endFrames(earliest[0]).seed(generation.seed + i).build();
             Video w = pipeline.generate(r, progress, cancel);
             Video fresh = w.slice(0, w.frames() - earliest[0].frames());
             earliest[0] = w.slice(0, earliest[0].frames());
             return fresh;
-        });
+        }), null);
         for (int window = 0; before.size() < modelFrames; window++) {
             Video fresh = s.prefetcher.take(window, false);
             for (int f = fresh.frames() - 1; f >= 0; f--) {
