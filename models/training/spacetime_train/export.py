@@ -72,18 +72,23 @@ def _dynamic_axes(spec):
     return axes
 
 
-def export_graphs(model: Model, out: str) -> dict:
-    specs = graph_specs(model.config)
+def graph_examples(model) -> dict:
+    """Role -> (module, example inputs) that torch.onnx.export traces."""
     C = model.config["latent_channels"]
     ids, mask = (torch.tensor(v) for v in zip(*[model.tok.encode("a red circle moves left on a black background")]))
-    text = model.text(ids, mask)
-    examples = {
+    with torch.no_grad():
+        text = model.text(ids, mask)
+    return {
         "text_encoder": (model.text, (ids, mask)),
-        "denoiser": (model.dit, (torch.randn(1, C, 3, 8, 8), torch.rand(1, 3), text.detach(), mask)),
+        "denoiser": (model.dit, (torch.randn(1, C, 3, 8, 8), torch.rand(1, 3), text, mask)),
         "vae_encoder": (_Encoder(model.enc), (torch.rand(1, 3, 5, 64, 64) * 2 - 1,)),
         "vae_decoder": (_Decoder(model.dec), (torch.randn(1, C, 2, 8, 8),)),
     }
-    for role, (module, args) in examples.items():
+
+
+def export_graphs(model, out: str) -> dict:
+    specs = graph_specs(model.config)
+    for role, (module, args) in graph_examples(model).items():
         spec = specs[role]
         path = os.path.join(out, spec["file"])
         torch.onnx.export(module, args, path, opset_version=OPSET, do_constant_folding=True,

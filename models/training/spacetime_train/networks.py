@@ -77,9 +77,48 @@ class VideoDecoder(nn.Module):
 
 # ------------------------------------------------------------------------------ text encoder
 
+def attention(q, k, v, heads: int, key_mask=None):
+    """Scaled dot-product attention over (B, S, D) queries and (B, L, D) keys and values, in heads;
+    key_mask (B, L), 1 = attend, 0 = padding (-1e4 added to its scores).
+
+    Without a mask it is exported as ONNX Runtime's fused com.microsoft.MultiHeadAttention: one
+    kernel instead of three transposes, two batched matmuls, a scale and a softmax (the denoiser's
+    self-attention). With a mask it stays plain ONNX: ONNX Runtime 1.19's CPU kernel gives wrong
+    results for a 2-D key_padding_mask (measured), and the masked attentions are small (32 text
+    tokens)."""
+    if key_mask is None and torch.onnx.is_in_onnx_export():
+        return _FusedAttention.apply(q, k, v, heads)
+    return _attention(q, k, v, heads, key_mask)
+
+
+def _attention(q, k, v, heads, key_mask):
+    b, s, d = q.shape
+    hd = d // heads
+    q = (q * (1.0 / math.sqrt(hd))).reshape(b, s, heads, hd).transpose(1, 2)
+    k = k.reshape(b, -1, heads, hd).permute(0, 2, 3, 1)
+    v = v.reshape(b, -1, heads, hd).transpose(1, 2)
+    scores = torch.matmul(q, k)
+    if key_mask is not None:
+        scores = scores + ((1.0 - key_mask.to(q.dtype)) * -1e4)[:, None, None, :]
+    return torch.matmul(scores.softmax(dim=-1), v).transpose(1, 2).reshape(b, s, d)
+
+
+class _FusedAttention(torch.autograd.Function):
+    """Export only: traces as attention() and exports as com.microsoft.MultiHeadAttention, whose
+    default scale is the same 1/sqrt(head size)."""
+
+    @staticmethod
+    def forward(ctx, q, k, v, heads):
+        return _attention(q, k, v, heads, None)
+
+    @staticmethod
+    def symbolic(g, q, k, v, heads):
+        return g.op("com.microsoft::MultiHeadAttention", q, k, v, num_heads_i=heads)
+
+
 class Attention(nn.Module):
-    """Multi-head attention in plain matmul/softmax (exports to any ONNX opset); key_bias adds
-    -1e4 at masked keys."""
+    """Multi-head attention: x is (B, N, D) or token rows (B*N, D) with batch = B; the output has
+    the shape of x. Keys and values are two GEMMs (slices of one kv weight)."""
 
     def __init__(self, dim: int, heads: int, kv_dim: int | None = None):
         super().__init__()
@@ -88,17 +127,24 @@ class Attention(nn.Module):
         self.kv = nn.Linear(kv_dim or dim, 2 * dim)
         self.out = nn.Linear(dim, dim)
 
-    def forward(self, x, context=None, key_bias=None):
+    def forward(self, x, batch, context=None, key_mask=None):
         context = x if context is None else context
-        b, n, d = x.shape
-        hd = d // self.heads
-        q = self.q(x).reshape(b, n, self.heads, hd).transpose(1, 2)
-        k, v = self.kv(context).reshape(b, -1, 2, self.heads, hd).permute(2, 0, 3, 1, 4)
-        scores = torch.matmul(q, k.transpose(-1, -2)) * (1.0 / math.sqrt(hd))
-        if key_bias is not None:
-            scores = scores + key_bias
-        y = torch.matmul(scores.softmax(dim=-1), v)
-        return self.out(y.transpose(1, 2).reshape(b, n, d))
+        d = self.q.out_features
+        q = self.q(x).reshape(batch, -1, d)
+        k = F.linear(context, self.kv.weight[:d], self.kv.bias[:d]).reshape(batch, -1, d)
+        v = F.linear(context, self.kv.weight[d:], self.kv.bias[d:]).reshape(batch, -1, d)
+        return self.out(attention(q, k, v, self.heads, key_mask).reshape(x.shape))
+
+
+def gelu_tanh(x):
+    """GELU, tanh approximation (as F.gelu(approximate="tanh")), written in the form ONNX Runtime
+    fuses into one FastGelu kernel (F.gelu's own export stays eight element-wise nodes)."""
+    return (x * 0.5) * (1.0 + torch.tanh((x + 0.044715 * torch.pow(x, 3.0)) * 0.7978845608028654))
+
+
+class GeluTanh(nn.Module):
+    def forward(self, x):
+        return gelu_tanh(x)
 
 
 class TextEncoder(nn.Module):
@@ -116,9 +162,8 @@ class TextEncoder(nn.Module):
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         x = self.embed(input_ids) + self.pos[:, : input_ids.shape[1]]
-        bias = ((1.0 - attention_mask.to(x.dtype)) * -1e4)[:, None, None, :]
         for layer in self.layers:
-            x = x + layer["attn"](layer["norm1"](x), key_bias=bias)
+            x = x + layer["attn"](layer["norm1"](x), x.shape[0], key_mask=attention_mask)
             x = x + layer["mlp"](layer["norm2"](x))
         return self.proj(self.norm(x))
 
@@ -149,7 +194,11 @@ def spacetime_positions(t: int, h: int, w: int, dim: int, device) -> torch.Tenso
 
 class DiTBlock(nn.Module):
     """Self-attention over all spacetime tokens, cross-attention to text, MLP; adaLN-single
-    modulation (PixArt-alpha) from the per-frame conditioning vector."""
+    modulation (PixArt-alpha) from the per-frame conditioning vector.
+
+    Tokens are the rows of one (B*N, D) matrix, frame-major, so every Linear is one GEMM with its
+    bias; the modulation is one row per latent frame, (B*T, 1, 6D), and broadcasts over a frame's
+    n tokens when the rows are viewed as (B*T, n, D)."""
 
     def __init__(self, dim: int, heads: int, mlp_ratio: int = 4):
         super().__init__()
@@ -158,15 +207,16 @@ class DiTBlock(nn.Module):
         self.norm_cross = nn.LayerNorm(dim)
         self.cross = Attention(dim, heads)
         self.norm2 = nn.LayerNorm(dim, elementwise_affine=True)
-        self.mlp = nn.Sequential(nn.Linear(dim, mlp_ratio * dim), nn.GELU(approximate="tanh"), nn.Linear(mlp_ratio * dim, dim))
+        self.mlp = nn.Sequential(nn.Linear(dim, mlp_ratio * dim), GeluTanh(), nn.Linear(mlp_ratio * dim, dim))
         self.table = nn.Parameter(torch.randn(6, dim) / math.sqrt(dim))
 
-    def forward(self, x, mod, text, text_bias):
-        # mod: (B, N, 6, D) per-token modulation (each token takes its latent frame's conditioning)
-        shift1, scale1, gate1, shift2, scale2, gate2 = (mod + self.table).unbind(dim=2)
-        x = x + gate1 * self.attn(self.norm1(x) * (1 + scale1) + shift1)
-        x = x + self.cross(self.norm_cross(x), context=text, key_bias=text_bias)
-        x = x + gate2 * self.mlp(self.norm2(x) * (1 + scale2) + shift2)
+    def forward(self, x, mod, text, text_mask, n):
+        d = self.table.shape[1]
+        shift1, scale1, gate1, shift2, scale2, gate2 = (mod + self.table.reshape(1, 1, 6 * d)).chunk(6, dim=-1)
+        frames, rows, batch = (lambda y: y.reshape(-1, n, d)), (lambda y: y.reshape(-1, d)), text.shape[0]
+        x = x + rows(gate1 * frames(self.attn(rows(frames(self.norm1(x)) * (1 + scale1) + shift1), batch)))
+        x = x + self.cross(self.norm_cross(x), batch, context=text, key_mask=text_mask)
+        x = x + rows(gate2 * frames(self.mlp(rows(frames(self.norm2(x)) * (1 + scale2) + shift2))))
         return x
 
 
@@ -192,22 +242,21 @@ class Denoiser(nn.Module):
         """latents (B, C, T, h, w); timesteps (B, T) in [0, 1] (1 = pure noise); text (B, L, D);
         text_mask (B, L) int -> velocity (B, C, T, h, w)."""
         b, c, t, h, w = latents.shape
-        p = self.patch
+        p, d = self.patch, self.dim
         gh, gw = h // p, w // p
-        x = latents.reshape(b, c, t, gh, p, gw, p).permute(0, 2, 3, 5, 1, 4, 6).reshape(b, t * gh * gw, c * p * p)
-        x = self.proj_in(x) + spacetime_positions(t, gh, gw, self.dim, latents.device)
+        n = gh * gw                                     # tokens per latent frame
+        x = latents.reshape(b, c, t, gh, p, gw, p).permute(0, 2, 3, 5, 1, 4, 6).reshape(-1, c * p * p)
+        x = (self.proj_in(x).reshape(b, -1, d) + spacetime_positions(t, gh, gw, d, latents.device)).reshape(-1, d)
 
         maskf = text_mask.to(x.dtype)
         pooled = (text * maskf.unsqueeze(-1)).sum(1) / maskf.sum(1, keepdim=True).clamp(min=1.0)
         cond = self.t_embed(sincos(timesteps * 1000.0, 256)) + self.text_pool(pooled).unsqueeze(1)   # (B, T, D)
-        mod = self.adaln(cond).reshape(b, t, 1, 6, self.dim).expand(b, t, gh * gw, 6, self.dim)
-        mod = mod.reshape(b, t * gh * gw, 6, self.dim)
-        text_bias = ((1.0 - maskf) * -1e4)[:, None, None, :]
+        cond = cond.reshape(-1, 1, d)                                                                # (B*T, 1, D)
+        mod = self.adaln(cond)                                                                       # (B*T, 1, 6D)
         for block in self.blocks:
-            x = block(x, mod, text, text_bias)
+            x = block(x, mod, text, text_mask, n)
 
-        tok_cond = cond.reshape(b, t, 1, self.dim).expand(b, t, gh * gw, self.dim).reshape(b, t * gh * gw, self.dim)
-        shift, scale = (self.out_table.unsqueeze(0).unsqueeze(0) + tok_cond.unsqueeze(2)).unbind(dim=2)
-        x = self.proj_out(self.norm_out(x) * (1 + scale) + shift)
+        shift, scale = cond + self.out_table[0], cond + self.out_table[1]
+        x = self.proj_out((self.norm_out(x).reshape(-1, n, d) * (1 + scale) + shift).reshape(-1, d))
         x = x.reshape(b, t, gh, gw, c, p, p).permute(0, 4, 1, 2, 5, 3, 6)
         return x.reshape(b, c, t, h, w)

@@ -51,11 +51,13 @@ public final class RuntimeBenchmark {
             int tokens = m.windowLatentFrames() * (m.nativeWidth() / m.spatialFactor() / m.patchSize()[2])
                     * (m.nativeHeight() / m.spatialFactor() / m.patchSize()[1]);
             // Step time from the difference of 20 and 10 steps: guided at every step, then at none.
+            String pair = model.sessions().denoiserLanes().isEmpty() ? "guidance pair (batch 2)"
+                    : "guidance pair (two batch-1 runs side by side)";
             for (double[] interval : new double[][] {{0, 1}, {0.99, 0.995}}) {
                 GenerationRequest.Builder b = req.guidanceInterval(interval[0], interval[1]);
                 long s10 = time(() -> p.generate(b.steps(10).build())), s20 = time(() -> p.generate(b.steps(20).build()));
-                out("denoiser step, %s (%d tokens): %.2f ms", interval[1] == 1 ? "guidance pair (batch 2)"
-                        : "conditional only (batch 1)", tokens, (s20 - s10) / 10 / 1e6);
+                out("denoiser step, %s (%d tokens): %.2f ms", interval[1] == 1 ? pair : "conditional only (batch 1)",
+                        tokens, (s20 - s10) / 10 / 1e6);
             }
             req.guidanceInterval(Double.NaN, Double.NaN);
 

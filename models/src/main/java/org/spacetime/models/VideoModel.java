@@ -3,6 +3,8 @@ package org.spacetime.models;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -26,6 +28,12 @@ public final class VideoModel implements AutoCloseable {
     private final ModelSessions sessions;
     private final PromptEncoder prompts;
     private final DirectBufferPool buffers = new DirectBufferPool();
+    /** Runs the second half of guidance pairs (ModelSessions.denoiserLanes); a thread per pipeline in flight. */
+    private final ExecutorService laneThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "spacetime-denoiser-lane");
+        t.setDaemon(true);
+        return t;
+    });
     private int references;
 
     private VideoModel(String key, ModelPackage pkg, Device device, int threads) {
@@ -37,6 +45,7 @@ public final class VideoModel implements AutoCloseable {
             p = new PromptEncoder(pkg);
         } catch (RuntimeException e) {
             sessions.close();
+            laneThreads.shutdown();
             throw e;
         }
         this.prompts = p;
@@ -76,6 +85,10 @@ public final class VideoModel implements AutoCloseable {
 
     ModelSessions sessions() {
         return sessions;
+    }
+
+    ExecutorService laneThreads() {
+        return laneThreads;
     }
 
     DirectBufferPool buffers() {
@@ -121,6 +134,7 @@ public final class VideoModel implements AutoCloseable {
 
     private void free() {
         LOG.debug("releasing model {}", key);
+        laneThreads.shutdown();
         prompts.close();
         sessions.close();
     }

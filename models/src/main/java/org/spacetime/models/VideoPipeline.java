@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
@@ -173,12 +175,15 @@ public final class VideoPipeline {
         float[] v = new float[n];
         // Inputs and the pinned output live in direct buffers that ONNX Runtime reads and writes in
         // place: no tensor copies and no garbage per step. A guided step runs the batch of two
-        // [conditional, unconditional]; an unguided one runs the first half alone.
+        // [conditional, unconditional], or on CPU its two halves side by side on the two lane
+        // sessions; an unguided one runs the first half alone.
         DirectBufferPool pool = model.buffers();
         FloatBuffer batch = pool.borrow(2 * n), ts = pool.borrow(2 * lat.frames), velocity = pool.borrow(2 * n);
         OrtSession denoiser = model.sessions().get(ModelSessions.Role.DENOISER);
-        try (DenoiserInputs pair = new DenoiserInputs(2, lat, text, batch, ts, velocity);
-             DenoiserInputs single = new DenoiserInputs(1, lat, text, batch, ts, velocity)) {
+        List<OrtSession> lanes = model.sessions().denoiserLanes();
+        try (DenoiserInputs pair = new DenoiserInputs(2, 0, lat, text, batch, ts, velocity);
+             DenoiserInputs conditional = new DenoiserInputs(1, 0, lat, text, batch, ts, velocity);
+             DenoiserInputs unconditional = lanes.isEmpty() ? null : new DenoiserInputs(1, 1, lat, text, batch, ts, velocity)) {
             for (int step = first; step < r.steps(); step++) {
                 cancel.check();
                 boolean guided = sigmas[step] > r.guidanceFrom() && sigmas[step] <= r.guidanceTo();
@@ -190,10 +195,15 @@ public final class VideoPipeline {
                     float sigma = lat.given[f] ? 0f : (float) sigmas[step];
                     ts.put(f, sigma).put(lat.frames + f, sigma);
                 }
-                DenoiserInputs run = guided ? pair : single;
                 long t0 = OrtTimer.start();
                 try {
-                    denoiser.run(run.inputs, Set.of(), run.outputs, cancel.runOptions()).close();   // closes nothing pinned
+                    if (!guided) {
+                        conditional.run(denoiser, cancel);
+                    } else if (lanes.isEmpty()) {
+                        pair.run(denoiser, cancel);
+                    } else {
+                        runSideBySide(lanes, conditional, unconditional, cancel);
+                    }
                 } finally {
                     OrtTimer.stop(t0);
                 }
@@ -223,26 +233,71 @@ public final class VideoPipeline {
     }
 
     /**
-     * The denoiser's tensors for a batch of 1 (the conditional half) or 2, over the same direct
-     * buffers: the batch of one views their first halves.
+     * Both halves of a guidance pair at once: the conditional one on this thread and lane 0, the
+     * unconditional one on a lane thread and lane 1. Returns only when both are done (their buffers
+     * are reused next), with the first failure.
+     */
+    private void runSideBySide(List<OrtSession> lanes, DenoiserInputs conditional, DenoiserInputs unconditional,
+                               Cancellation cancel) throws OrtException {
+        Future<Void> other = model.laneThreads().submit(() -> {
+            unconditional.run(lanes.get(1), cancel);
+            return null;
+        });
+        Throwable failure = null;
+        try {
+            conditional.run(lanes.get(0), cancel);
+        } catch (OrtException | RuntimeException e) {
+            failure = e;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                other.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;   // the lane writes into our buffers: wait for it, then re-interrupt
+            } catch (ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause();
+                } else {
+                    failure.addSuppressed(e.getCause());
+                }
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure instanceof OrtException e) {
+            throw e;
+        } else if (failure instanceof RuntimeException e) {
+            throw e;
+        } else if (failure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /**
+     * The denoiser's tensors for a batch of 1 or 2 over the same direct buffers: a batch of one views
+     * the first (half 0, conditional) or the second half (half 1, unconditional) of them.
      */
     private final class DenoiserInputs implements AutoCloseable {
         final Map<String, OnnxTensor> inputs, outputs;
 
-        DenoiserInputs(int b, Latents lat, PromptEncoder.Embeddings text, FloatBuffer batch, FloatBuffer ts,
+        DenoiserInputs(int b, int half, Latents lat, PromptEncoder.Embeddings text, FloatBuffer batch, FloatBuffer ts,
                        FloatBuffer velocity) throws OrtException {
             var env = model.sessions().env();
-            int n = lat.values.length, textValues = b * text.tokens() * text.dim();
+            int n = lat.values.length, textValues = text.tokens() * text.dim();
             long[] latShape = {b, lat.channels, lat.frames, lat.height, lat.width};
             List<OnnxTensor> made = new ArrayList<>();
             try {
-                made.add(OnnxTensor.createTensor(env, batch.slice(0, b * n), latShape));
-                made.add(OnnxTensor.createTensor(env, ts.slice(0, b * lat.frames), new long[] {b, lat.frames}));
-                made.add(OnnxTensor.createTensor(env, FloatBuffer.wrap(text.values(), 0, textValues).slice(),
+                made.add(OnnxTensor.createTensor(env, batch.slice(half * n, b * n), latShape));
+                made.add(OnnxTensor.createTensor(env, ts.slice(half * lat.frames, b * lat.frames), new long[] {b, lat.frames}));
+                made.add(OnnxTensor.createTensor(env, FloatBuffer.wrap(text.values(), half * textValues, b * textValues).slice(),
                         new long[] {b, text.tokens(), text.dim()}));
-                made.add(OnnxTensor.createTensor(env, LongBuffer.wrap(text.mask(), 0, b * text.tokens()).slice(),
+                made.add(OnnxTensor.createTensor(env, LongBuffer.wrap(text.mask(), half * text.tokens(), b * text.tokens()).slice(),
                         new long[] {b, text.tokens()}));
-                made.add(OnnxTensor.createTensor(env, velocity.slice(0, b * n), latShape));
+                made.add(OnnxTensor.createTensor(env, velocity.slice(half * n, b * n), latShape));
             } catch (OrtException | RuntimeException e) {
                 made.forEach(OnnxTensor::close);
                 throw e;
@@ -250,6 +305,10 @@ public final class VideoPipeline {
             inputs = Map.of("latents", made.get(0), "timesteps", made.get(1), "text_embeddings", made.get(2),
                     "text_mask", made.get(3));
             outputs = Map.of("velocity", made.get(4));
+        }
+
+        void run(OrtSession session, Cancellation cancel) throws OrtException {
+            session.run(inputs, Set.of(), outputs, cancel.runOptions()).close();   // closes nothing pinned
         }
 
         @Override

@@ -11,6 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.google.gson.JsonObject;
@@ -164,6 +169,59 @@ class RuntimeTest {
                     (w, s, t) -> { if (steps.incrementAndGet() == 2) cancel.cancel(); }, cancel));
         }
         assertEquals(2, steps.get(), "no step ran after cancel()");
+    }
+
+    /**
+     * On CPU with 2 threads the halves of a guidance pair run side by side on two batch-1 sessions;
+     * with 1 thread as one batch of two. Both give the same frames (to float rounding: a GEMM of 144
+     * rows may round otherwise than one of 288).
+     */
+    @Test
+    void guidancePairsSideBySideEqualTheBatchOfTwo() {
+        assertEquals(2, model.sessions().denoiserLanes().size(), "2 threads on CPU: two lane sessions");
+        GenerationRequest r = GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt("a red circle moves right on a black background")
+                .steps(4).frames(17).seed(3).guidanceInterval(0, 1).build();
+        Video sideBySide = pipeline.generate(r);
+        try (VideoModel one = VideoModel.load(PACKAGE, Device.CPU, 1)) {
+            assertEquals(0, one.sessions().denoiserLanes().size(), "1 thread: no lanes, the batch of two");
+            Video batched = new VideoPipeline(one).generate(r);
+            int off = 0;
+            for (int i = 0; i < batched.rgb().length; i++) {
+                off = Math.max(off, Math.abs((batched.rgb()[i] & 0xff) - (sideBySide.rgb()[i] & 0xff)));
+            }
+            assertTrue(off <= 1, "side by side differs from the batch of two by " + off + " levels");
+        }
+    }
+
+    /**
+     * cancel() from another thread ends a guided step in flight on both lanes (RunOptions terminate):
+     * at 256x256 one step takes over half a second, and generate returns long before it would end.
+     */
+    @Test
+    void cancellationEndsARunningGuidedStep() throws Exception {
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        AtomicInteger steps = new AtomicInteger();
+        try (Cancellation cancel = new Cancellation()) {
+            GenerationRequest.Builder b = GenerationRequest.builder(Task.TEXT_TO_VIDEO)
+                    .prompt("a blue square bounces on a white background").size(256, 256).guidanceInterval(0, 1);
+            long t0 = System.nanoTime();
+            pipeline.generate(b.steps(1).build());
+            long t1 = System.nanoTime();
+            pipeline.generate(b.steps(3).build());
+            long stepMs = ((System.nanoTime() - t1) - (t1 - t0)) / 2 / 1_000_000;
+            GenerationRequest big = b.steps(2).build();
+            Future<Video> f = caller.submit(() -> pipeline.generate(big, (w, s, t) -> steps.incrementAndGet(), cancel));
+            Thread.sleep(stepMs / 4);
+            long t2 = System.nanoTime();
+            cancel.cancel();
+            var e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+            long ms = (System.nanoTime() - t2) / 1_000_000;
+            assertTrue(e.getCause() instanceof Cancellation.CancelledException, e.getCause().toString());
+            assertEquals(0, steps.get(), "cancelled inside the first step");
+            assertTrue(ms < stepMs / 2, "returned " + ms + " ms after cancel(); a guided step takes " + stepMs + " ms");
+        } finally {
+            caller.shutdownNow();
+        }
     }
 
     @Test

@@ -1,0 +1,123 @@
+"""Recovers a run's weights.pt from an exported model package, so a package can be exported again
+when the graph code changes (a faster graph of the same networks) without training again.
+
+    python3 -m spacetime_train.recover --package ../spacetime-world-v1 --out runs/recovered/weights.pt
+
+How: the networks are built fresh and every parameter is filled with its own range of indices
+(value i of a parameter that starts at offset k is k + i, exact in float32 below 2^24). Exporting
+those "marked" networks with this code gives graphs whose initializers are the parameters after
+whatever the exporter did to them (transposed for MatMul, unsqueezed for GroupNorm). Each marked
+initializer, read as indices, says where the package's initializer of the same name goes.
+This needs the graph code the package was exported with: an initializer that is not a
+rearrangement of one parameter, or a name the package lacks, is an error, not a guess.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from types import SimpleNamespace
+
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+
+from .export import export_graphs, graph_specs
+from .train import CONFIG, build
+
+ROLES = {"text_encoder": "text", "denoiser": "dit", "vae_encoder": "enc", "vae_decoder": "dec"}
+
+
+def _mark(module: torch.nn.Module) -> dict:
+    """Fills every float parameter and buffer with its index range; returns name -> (offset, shape)."""
+    offsets, offset = {}, 0
+    with torch.no_grad():
+        for name, tensor in module.state_dict().items():
+            if not tensor.is_floating_point():
+                continue
+            n = tensor.numel()
+            tensor.copy_(torch.arange(offset, offset + n, dtype=torch.float32).reshape(tensor.shape))
+            offsets[name] = (offset, tuple(tensor.shape))
+            offset += n
+    if offset >= 2 ** 24:
+        raise ValueError(f"{offset} values: too many to mark exactly in float32")
+    return offsets
+
+
+def _initializers(path: str) -> dict:
+    return {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+
+
+def recover_module(module: torch.nn.Module, marked_graph: str, package_graph: str) -> None:
+    """Loads the package graph's weights into module; marked_graph is the same code's export of
+    a marked copy of module."""
+    marks = _mark(module)
+    real = _initializers(package_graph)
+    filled = {name: np.full(int(np.prod(shape)), np.nan, dtype=np.float32) for name, (_, shape) in marks.items()}
+    for name, marked in _initializers(marked_graph).items():
+        if marked.dtype != np.float32:
+            continue
+        if name not in real or real[name].shape != marked.shape:
+            raise ValueError(f"{package_graph}: initializer {name!r} of the exported graph code is missing or "
+                             f"has another shape; was the package exported by this revision of networks.py?")
+        idx = marked.astype(np.int64).ravel()
+        owner = _owner(marks, int(idx.min()))
+        offset, shape = marks[owner]
+        local = idx - offset
+        if local.max() >= np.prod(shape) or not np.array_equal(marked.ravel(), idx.astype(np.float32)):
+            raise ValueError(f"{package_graph}: initializer {name!r} is not a rearrangement of one parameter")
+        filled[owner][local] = real[name].ravel()
+    state = module.state_dict()
+    for name, values in filled.items():
+        if np.isnan(values).any():
+            raise ValueError(f"{package_graph}: parameter {name!r} is not (wholly) in the graph")
+        state[name] = torch.from_numpy(values.reshape(marks[name][1]))
+    module.load_state_dict(state)
+
+
+def _owner(marks: dict, index: int) -> str:
+    for name, (offset, shape) in marks.items():
+        if offset <= index < offset + np.prod(shape):
+            return name
+    raise ValueError(f"index {index} belongs to no parameter")
+
+
+def recover(package: str) -> dict:
+    """The weights.pt dictionary of the package's networks."""
+    manifest = json.load(open(os.path.join(package, "model.json")))
+    tr = manifest["transformer"]
+    config = dict(CONFIG, latent_channels=manifest["vae"]["latent_channels"], dit_dim=tr["hidden_size"],
+                  dit_depth=tr["depth"], dit_heads=tr["heads"], patch=tr["patch_size"][1])
+    tok, enc, dec, text, dit = build(config, max_tokens=manifest["text"]["max_tokens"])
+    nets = {"enc": enc, "dec": dec, "text": text, "dit": dit}
+    marked_nets = dict(zip(nets, build(config, max_tokens=manifest["text"]["max_tokens"])[1:]))
+    for m in list(nets.values()) + list(marked_nets.values()):
+        m.eval()
+    for m in marked_nets.values():
+        _mark(m)
+    with tempfile.TemporaryDirectory() as tmp:
+        export_graphs(SimpleNamespace(config=config, tok=tok, **marked_nets), tmp)
+        for role, key in ROLES.items():
+            f = graph_specs(config)[role]["file"]
+            recover_module(nets[key], os.path.join(tmp, f), os.path.join(package, manifest["files"][role]["file"]))
+    return {"config": config, "enc": enc.state_dict(), "dec": dec.state_dict(), "ema_text": text.state_dict(),
+            "ema_dit": dit.state_dict(), "latent_shift": manifest["vae"]["shift_factor"],
+            "latent_scale": manifest["vae"]["scaling_factor"], "vae_step": manifest["training"].get("vae_step"),
+            "dit_step": manifest["training"].get("dit_step"), "recovered_from": os.path.abspath(package)}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--package", required=True, help="model package directory")
+    ap.add_argument("--out", required=True, help="weights.pt to write")
+    args = ap.parse_args(argv)
+    weights = recover(args.package)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    torch.save(weights, args.out)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
