@@ -79,15 +79,11 @@ class VideoDecoder(nn.Module):
 
 def attention(q, k, v, heads: int, key_mask=None):
     """Scaled dot-product attention over (B, S, D) queries and (B, L, D) keys and values, in heads;
-    key_mask (B, L), 1 = attend, 0 = padding (-1e4 added to its scores).
-
-    Without a mask it is exported as ONNX Runtime's fused com.microsoft.MultiHeadAttention: one
-    kernel instead of three transposes, two batched matmuls, a scale and a softmax (the denoiser's
-    self-attention). With a mask it stays plain ONNX: ONNX Runtime 1.19's CPU kernel gives wrong
-    results for a 2-D key_padding_mask (measured), and the masked attentions are small (32 text
-    tokens)."""
-    if key_mask is None and torch.onnx.is_in_onnx_export():
-        return _FusedAttention.apply(q, k, v, heads)
+    key_mask (B, L), 1 = attend, 0 = padding (-1e4 added to its scores). Exported as ONNX Runtime's
+    fused com.microsoft.MultiHeadAttention: one kernel instead of three transposes, two batched
+    matmuls, a scale, a mask and a softmax."""
+    if torch.onnx.is_in_onnx_export():
+        return _FusedAttention.apply(q, k, v, heads, key_mask)
     return _attention(q, k, v, heads, key_mask)
 
 
@@ -104,16 +100,29 @@ def _attention(q, k, v, heads, key_mask):
 
 
 class _FusedAttention(torch.autograd.Function):
-    """Export only: traces as attention() and exports as com.microsoft.MultiHeadAttention, whose
-    default scale is the same 1/sqrt(head size)."""
+    """Export only: traces as _attention and exports as com.microsoft.MultiHeadAttention, whose
+    default scale is the same 1/sqrt(head size). The key mask goes in as an additive score bias
+    (B, heads, S, L), the same for every layer (ONNX Runtime computes it once): the kernel's own
+    2-D key_padding_mask gives wrong results on CPU in ONNX Runtime 1.19 (measured)."""
 
     @staticmethod
-    def forward(ctx, q, k, v, heads):
-        return _attention(q, k, v, heads, None)
+    def forward(ctx, q, k, v, heads, key_mask):
+        return _attention(q, k, v, heads, key_mask)
 
     @staticmethod
-    def symbolic(g, q, k, v, heads):
-        return g.op("com.microsoft::MultiHeadAttention", q, k, v, num_heads_i=heads)
+    def symbolic(g, q, k, v, heads, key_mask):
+        mha = "com.microsoft::MultiHeadAttention"
+        if key_mask is None:
+            return g.op(mha, q, k, v, num_heads_i=heads)
+        const = lambda values, dtype: g.op("Constant", value_t=torch.tensor(values, dtype=dtype))
+        bias = g.op("Mul", g.op("Sub", const(1.0, torch.float32), g.op("Cast", key_mask, to_i=1)),
+                    const(-1e4, torch.float32))                                        # (B, L)
+        bias = g.op("Unsqueeze", bias, const([1, 2], torch.int64))                     # (B, 1, 1, L)
+        dims = lambda x, i: g.op("Slice", g.op("Shape", x), const([i], torch.int64), const([i + 1], torch.int64))
+        shape = g.op("Concat", dims(key_mask, 0), const([heads], torch.int64), dims(q, 1), dims(key_mask, 1), axis_i=0)
+        none = g.op("prim::Constant")
+        none.setType(torch._C.OptionalType.ofTensor())
+        return g.op(mha, q, k, v, none, none, g.op("Expand", bias, shape), num_heads_i=heads)
 
 
 class Attention(nn.Module):
