@@ -20,9 +20,10 @@ import ai.onnxruntime.OrtSession;
  * <li>check the request and fill defaults from the manifest;</li>
  * <li>encode prompt and negative prompt (batched, for classifier-free guidance);</li>
  * <li>encode the given frames to clean latents and mark which latent frames they fix;</li>
- * <li>start from seeded noise and integrate the flow: each step runs the denoiser once on the
- *     [conditional, unconditional] pair, mixes the velocities by the guidance, and lets the
- *     scheduler step; given latent frames stay clean (timestep 0);</li>
+ * <li>start from seeded noise and integrate the flow: each step runs the denoiser on the
+ *     [conditional, unconditional] pair (one batch, or on CPU two runs side by side), mixes the
+ *     velocities by the guidance, and lets the scheduler step; outside the guidance interval the
+ *     conditional half runs alone; given latent frames stay clean (timestep 0);</li>
  * <li>decode the latents and put the given frames back exactly.</li>
  * </ol>
  * Latent tensors are (C, T, h, w) floats for batch 1; native tensors are closed per call and the

@@ -193,6 +193,25 @@ class RuntimeTest {
         }
     }
 
+    /** Two generations at once on the shared model (two elements in one pipeline) give the frames each gives alone. */
+    @Test
+    void concurrentGenerationsShareTheSessionsSafely() throws Exception {
+        GenerationRequest.Builder b = GenerationRequest.builder(Task.TEXT_TO_VIDEO).steps(4).frames(17).guidanceInterval(0, 1);
+        GenerationRequest r1 = b.prompt("a red circle moves right on a black background").seed(1).build();
+        GenerationRequest r2 = b.prompt("a yellow square moves down on a navy background").seed(2).build();
+        Video alone1 = pipeline.generate(r1), alone2 = pipeline.generate(r2);
+        ExecutorService two = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 3; round++) {
+                Future<Video> f1 = two.submit(() -> pipeline.generate(r1)), f2 = two.submit(() -> pipeline.generate(r2));
+                assertArrayEquals(alone1.rgb(), f1.get().rgb(), "round " + round + ", first request");
+                assertArrayEquals(alone2.rgb(), f2.get().rgb(), "round " + round + ", second request");
+            }
+        } finally {
+            two.shutdownNow();
+        }
+    }
+
     /**
      * cancel() from another thread ends a guided step in flight on both lanes (RunOptions terminate):
      * at 256x256 one step takes over half a second, and generate returns long before it would end.
