@@ -309,7 +309,10 @@ public final class VideoPipeline {
         }
 
         void run(OrtSession session, Cancellation cancel) throws OrtException {
-            session.run(inputs, Set.of(), outputs, cancel.runOptions()).close();   // closes nothing pinned
+            cancel.run(options -> {
+                session.run(inputs, Set.of(), outputs, options).close();   // closes nothing pinned
+                return null;
+            });
         }
 
         @Override
