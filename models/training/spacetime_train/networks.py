@@ -75,7 +75,9 @@ class VideoDecoder(nn.Module):
         return x.reshape(b, 3, t * TEMPORAL, h * SPATIAL, w * SPATIAL)
 
 
-# ------------------------------------------------------------------------------ text encoder
+# ------------------------------------------------------------------------------ building blocks
+# Each is plain PyTorch for training; torch.onnx.export writes it in the fused form ONNX Runtime runs
+# fastest on a CPU (com.microsoft operators), with the same math.
 
 def attention(q, k, v, heads: int, key_mask=None):
     """Scaled dot-product attention over (B, S, D) queries and (B, L, D) keys and values, in heads;
@@ -165,8 +167,6 @@ class _SkipLayerNorm(torch.autograd.Function):
 
     @staticmethod
     def symbolic(g, x, residual, weight, bias, eps):
-        none = g.op("prim::Constant")
-        none.setType(torch._C.OptionalType.ofTensor())
         out, _, _, s = g.op("com.microsoft::SkipLayerNormalization", x, residual, weight, bias, epsilon_f=eps, outputs=4)
         return out, s
 
@@ -181,6 +181,8 @@ class GeluTanh(nn.Module):
     def forward(self, x):
         return gelu_tanh(x)
 
+
+# ------------------------------------------------------------------------------ text encoder
 
 class TextEncoder(nn.Module):
     def __init__(self, vocab_size: int, max_tokens: int, dim: int = 128, out_dim: int = 192, depth: int = 2):
