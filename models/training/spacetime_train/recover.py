@@ -30,20 +30,24 @@ from .train import CONFIG, build
 ROLES = {"text_encoder": "text", "denoiser": "dit", "vae_encoder": "enc", "vae_decoder": "dec"}
 
 
-def _mark(module: torch.nn.Module) -> dict:
-    """Fills every float parameter and buffer with its index range; returns name -> (offset, shape)."""
+def _offsets(module: torch.nn.Module) -> dict:
+    """name -> (offset, shape) of every float parameter and buffer, laid end to end in state_dict order."""
     offsets, offset = {}, 0
-    with torch.no_grad():
-        for name, tensor in module.state_dict().items():
-            if not tensor.is_floating_point():
-                continue
-            n = tensor.numel()
-            tensor.copy_(torch.arange(offset, offset + n, dtype=torch.float32).reshape(tensor.shape))
+    for name, tensor in module.state_dict().items():
+        if tensor.is_floating_point():
             offsets[name] = (offset, tuple(tensor.shape))
-            offset += n
+            offset += tensor.numel()
     if offset >= 2 ** 24:
         raise ValueError(f"{offset} values: too many to mark exactly in float32")
     return offsets
+
+
+def _mark(module: torch.nn.Module) -> None:
+    """Fills every float parameter and buffer with its own index range (see _offsets)."""
+    state = module.state_dict()
+    with torch.no_grad():
+        for name, (offset, shape) in _offsets(module).items():
+            state[name].copy_(torch.arange(offset, offset + int(np.prod(shape)), dtype=torch.float32).reshape(shape))
 
 
 def _initializers(path: str) -> dict:
@@ -53,7 +57,7 @@ def _initializers(path: str) -> dict:
 def recover_module(module: torch.nn.Module, marked_graph: str, package_graph: str) -> None:
     """Loads the package graph's weights into module; marked_graph is the same code's export of
     a marked copy of module."""
-    marks = _mark(module)
+    marks = _offsets(module)
     real = _initializers(package_graph)
     filled = {name: np.full(int(np.prod(shape)), np.nan, dtype=np.float32) for name, (_, shape) in marks.items()}
     for name, marked in _initializers(marked_graph).items():
@@ -92,7 +96,8 @@ def recover(package: str) -> dict:
                   dit_depth=tr["depth"], dit_heads=tr["heads"], patch=tr["patch_size"][1])
     tok, enc, dec, text, dit = build(config, max_tokens=manifest["text"]["max_tokens"])
     nets = {"enc": enc, "dec": dec, "text": text, "dit": dit}
-    marked_nets = dict(zip(nets, build(config, max_tokens=manifest["text"]["max_tokens"])[1:]))
+    _, m_enc, m_dec, m_text, m_dit = build(config, max_tokens=manifest["text"]["max_tokens"])
+    marked_nets = {"enc": m_enc, "dec": m_dec, "text": m_text, "dit": m_dit}
     for m in list(nets.values()) + list(marked_nets.values()):
         m.eval()
     for m in marked_nets.values():

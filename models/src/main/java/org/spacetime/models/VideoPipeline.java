@@ -182,8 +182,9 @@ public final class VideoPipeline {
         FloatBuffer batch = pool.borrow(2 * n), ts = pool.borrow(2 * lat.frames), velocity = pool.borrow(2 * n);
         OrtSession denoiser = model.sessions().get(ModelSessions.Role.DENOISER);
         List<OrtSession> lanes = model.sessions().denoiserLanes();
-        try (DenoiserInputs pair = new DenoiserInputs(2, 0, lat, text, batch, ts, velocity);
-             DenoiserInputs conditional = new DenoiserInputs(1, 0, lat, text, batch, ts, velocity);
+        // Only the tensors this device uses: the batch of two, or the unconditional half for lane 1.
+        try (DenoiserInputs conditional = new DenoiserInputs(1, 0, lat, text, batch, ts, velocity);
+             DenoiserInputs pair = lanes.isEmpty() ? new DenoiserInputs(2, 0, lat, text, batch, ts, velocity) : null;
              DenoiserInputs unconditional = lanes.isEmpty() ? null : new DenoiserInputs(1, 1, lat, text, batch, ts, velocity)) {
             for (int step = first; step < r.steps(); step++) {
                 cancel.check();
