@@ -25,6 +25,7 @@
   FIELD(GstBaseSrcClass, is_seekable) FIELD(GstBaseSrcClass, do_seek) FIELD(GstBaseSrcClass, unlock) \
   FIELD(GstBaseSrcClass, unlock_stop) FIELD(GstBaseSrcClass, query) FIELD(GstBaseSrcClass, event) \
   FIELD(GstBaseSrcClass, create) FIELD(GstBaseSrcClass, get_size) \
+  FIELD(GstBaseSrcClass, get_times) \
   SIZE(GstPushSrcClass) FIELD(GstPushSrcClass, create) FIELD(GstPushSrcClass, alloc) FIELD(GstPushSrcClass, fill) \
   SIZE(GstURIHandlerInterface) FIELD(GstURIHandlerInterface, get_type) \
   FIELD(GstURIHandlerInterface, get_protocols) FIELD(GstURIHandlerInterface, get_uri) \

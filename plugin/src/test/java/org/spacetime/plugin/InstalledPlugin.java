@@ -57,15 +57,54 @@ final class InstalledPlugin {
     }
 
     Result tool(Map<String, String> env, int timeoutSeconds, String... command) throws Exception {
+        return toolIn(null, env, timeoutSeconds, command);
+    }
+
+    /** A tool run in working directory {@code dir} (null: this process's). */
+    Result toolIn(Path dir, Map<String, String> env, int timeoutSeconds, String... command) throws Exception {
         Map<String, String> e = new java.util.HashMap<>(env);
         e.put("GST_PLUGIN_PATH", pluginDir.toString());
         e.put("GST_REGISTRY_1_0", registry.toString());
-        return run(List.of(command), e, timeoutSeconds);
+        return run(List.of(command), e, timeoutSeconds, dir);
+    }
+
+    /**
+     * The README's shell examples (the "Examples" block) that contain {@code marker}, each as one
+     * command line: continuation lines joined, trailing comments dropped. Tests run them as written.
+     */
+    List<String> readmeExamples(String marker) throws IOException {
+        String readme = Files.readString(root.resolve("README.md"));
+        String block = readme.substring(readme.indexOf("## Examples"));
+        block = block.substring(block.indexOf("```sh") + 5, block.indexOf("```", block.indexOf("```sh") + 5));
+        List<String> commands = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : block.split("\n")) {
+            String code = line.replaceAll("\\s+#.*$", "").strip();
+            if (code.isEmpty()) {
+                continue;
+            }
+            boolean continues = code.endsWith("\\");
+            current.append(continues ? code.substring(0, code.length() - 1) : code).append(' ');
+            if (!continues) {
+                if (current.toString().contains(marker)) {
+                    commands.add(current.toString().strip());
+                }
+                current.setLength(0);
+            }
+        }
+        return commands;
     }
 
     static Result run(List<String> command, Map<String, String> env, int timeoutSeconds) throws Exception {
+        return run(command, env, timeoutSeconds, null);
+    }
+
+    static Result run(List<String> command, Map<String, String> env, int timeoutSeconds, Path dir) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command));
         pb.environment().putAll(env);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
         Path out = Files.createTempFile("st-out", ".txt"), err = Files.createTempFile("st-err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         long t0 = System.nanoTime();

@@ -140,6 +140,51 @@ class SpacetimeExtendTest {
         assertEquals((20 + 50) * (176 * 144 * 3 / 2), Files.size(out), "20 input frames, then 2 s at 25 fps");
     }
 
+    /**
+     * The README's MP4 examples, run as written on a user's kind of input: an H.264 MP4 through
+     * decodebin. qtdemux's segment stops at the file's duration; before the fix downstream clipped
+     * every generated frame away (forward) and the last seconds of input (backward).
+     */
+    @Test
+    void readmeMp4ExamplesExtendAnEncodedFileForwardAndBackward() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("readme-mp4"));
+        Path raw = dir.resolve("world.rgb");
+        Files.write(raw, worldClip());
+        InstalledPlugin.Result made = plugin.toolIn(dir, java.util.Map.of(), 60, "gst-launch-1.0", "-q", "filesrc",
+                "location=" + raw, "!", "rawvideoparse", "width=64", "height=64", "format=rgb", "framerate=8/1", "!",
+                "videoconvert", "!", "x264enc", "!", "mp4mux", "!", "filesink", "location=in.mp4");
+        assertEquals(0, made.exitCode(), made.all());
+        List<String> examples = plugin.readmeExamples("location=in.mp4");
+        assertEquals(2, examples.size(), "the README's forward and backward MP4 examples: " + examples);
+        for (String example : examples) {
+            InstalledPlugin.Result r = plugin.toolIn(dir, java.util.Map.of(), 300, "bash", "-c", example);
+            assertEquals(0, r.exitCode(), example + "\n" + r.all());
+        }
+        byte[] extended = decode(dir, "extended.mp4"), leadIn = decode(dir, "lead-in.mp4");
+        assertEquals(INPUT_FRAMES + 32, extended.length / FRAME, "the 12 input frames, then 4 s at 8 fps");
+        assertEquals(16 + INPUT_FRAMES, leadIn.length / FRAME, "2 s at 8 fps, then all 12 input frames");
+        for (int f = INPUT_FRAMES; f < INPUT_FRAMES + 4; f++) {
+            double[] o = object(extended, f);
+            assertTrue(o[1] > 30 && o[2] > 0.8 * o[1], "generated frame " + f + " shows the red object: " + o[1] + " px, "
+                    + o[2] + " red");
+        }
+        for (int f : new int[] {0, INPUT_FRAMES - 1}) {   // the input comes through (lossy codec: position only)
+            assertEquals(object(worldClip(), f)[0], object(leadIn, 16 + f)[0], 1.5, "input frame " + f + " after the lead-in");
+        }
+        InstalledPlugin.Result duration = plugin.toolIn(dir, java.util.Map.of(), 60, "gst-discoverer-1.0", "extended.mp4");
+        assertTrue(duration.stdout().contains("Duration: 0:00:05.5"), duration.all());
+    }
+
+    /** Every frame of an encoded file, decoded to packed RGB. */
+    static byte[] decode(Path dir, String file) throws Exception {
+        Path out = dir.resolve(file + ".rgb");
+        InstalledPlugin.Result r = plugin.toolIn(dir, java.util.Map.of(), 60, "gst-launch-1.0", "-q", "filesrc",
+                "location=" + file, "!", "decodebin", "!", "videoconvert", "!", "video/x-raw,format=RGB", "!", "filesink",
+                "location=" + out);
+        assertEquals(0, r.exitCode(), r.all());
+        return Files.readAllBytes(out);
+    }
+
     @Test
     void aMissingModelIsAClearErrorAndExitCode1() throws Exception {
         InstalledPlugin.Result r = plugin.tool(60, "gst-launch-1.0", "videotestsrc", "num-buffers=5", "!",

@@ -128,6 +128,42 @@ class SpacetimeSrcTest {
         assertTrue(badImage.all().contains(notImage + " is not a PNG or JPEG image"), badImage.all());
     }
 
+    /**
+     * Broadcast caps straight after the source: the caps query says what the model makes (8/1,
+     * allowed sizes, square pixels, progressive), so videorate and videoscale convert to anything
+     * with no capsfilter after the source. Before, the source picked 25/1 and failed to negotiate.
+     */
+    @Test
+    void rateAndSizeConvertersAfterTheSourceNegotiateAnyBroadcastCaps() throws Exception {
+        Path out = tmp.resolve("hd.yuv");
+        InstalledPlugin.Result r = plugin.tool(180, "gst-launch-1.0", "-q", "spacetimesrc",
+                "prompt=a red circle moves right on a black background", "duration=1", "steps=2", "!", "videorate", "!",
+                "videoscale", "!", "videoconvert", "!", "video/x-raw,format=I420,width=1280,height=720,framerate=25/1", "!",
+                "filesink", "location=" + out);
+        assertEquals(0, r.exitCode(), r.all());
+        // videorate makes frames up to the last input frame's start, as it does after videotestsrc: 0.84 s.
+        assertEquals(22, Files.size(out) / (1280 * 720 * 3 / 2), "1 s of 8 fps made into 25 fps frames");
+        Files.delete(out);
+    }
+
+    /**
+     * is-live waits for each frame's time on the pipeline clock (as videotestsrc is-live=true does),
+     * also into a sink that does not sync: gst-launch's "Execution ended after" (PLAYING to EOS)
+     * covers the 32 frames' 3.875 s. Unpaced, the same ran in under 1 s here.
+     */
+    @Test
+    void isLiveIsPacedToTheClock() throws Exception {
+        InstalledPlugin.Result r = plugin.tool(120, "gst-launch-1.0", "spacetimesrc",
+                "prompt=a white circle moves down on a black background", "is-live=true", "duration=4", "steps=2", "!",
+                "fakesink", "sync=false");
+        assertEquals(0, r.exitCode(), r.all());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Execution ended after (\\d+):(\\d+):(\\d+)\\.(\\d+)")
+                .matcher(r.stdout());
+        assertTrue(m.find(), r.all());
+        double seconds = Integer.parseInt(m.group(2)) * 60 + Integer.parseInt(m.group(3)) + Double.parseDouble("0." + m.group(4));
+        assertTrue(seconds >= 3.8, "PLAYING to EOS took " + seconds + " s; the frames span 3.875 s");
+    }
+
     @Test
     void spacetimeUriWorksInGstLaunchPlaybinAndUridecodebin() throws Exception {
         String uri = "spacetime:///?prompt=a%20red%20circle%20moves%20left%20on%20a%20black%20background&duration=1&steps=2";

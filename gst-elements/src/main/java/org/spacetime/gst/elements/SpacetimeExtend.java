@@ -15,6 +15,7 @@ import org.spacetime.gst.framework.PadElement;
 import org.spacetime.gst.framework.Query;
 import org.spacetime.gst.framework.Property;
 import org.spacetime.gst.framework.RawVideoConverter;
+import org.spacetime.gst.framework.Segment;
 import org.spacetime.gst.framework.StateChange;
 import org.spacetime.gst.framework.VideoInfo;
 import org.spacetime.models.GenerationRequest;
@@ -89,6 +90,8 @@ public final class SpacetimeExtend extends PadElement {
         WindowPrefetcher prefetcher;    // backward: the lead-in's windows
         Continuation continuation;      // forward: the frames after EOS
         volatile LiveGapFiller filler;  // forward, live input: fills stalls (src pad task)
+        volatile Event segment;         // the input's latest SEGMENT event (a reference of ours)
+        volatile long announcedStop = -1;   // the stop of the segment downstream has now (-1: none)
         boolean liveChecked;
         volatile boolean playing;
         final Object pushLock = new Object();   // src pad pushes of the sink streaming thread and the filler task
@@ -98,6 +101,15 @@ public final class SpacetimeExtend extends PadElement {
             held.clear();
             synchronized (recent) {
                 recent.clear();
+            }
+        }
+
+        /** Keeps a reference to the input's latest SEGMENT event (null: none), dropping the one before. */
+        void keepSegment(Event event) {
+            Event before = segment;
+            segment = event == null ? null : event.retain();
+            if (before != null) {
+                before.unref();
             }
         }
 
@@ -134,6 +146,7 @@ public final class SpacetimeExtend extends PadElement {
 
         void close() {
             releaseHeld();
+            keepSegment(null);
             for (AutoCloseable c : new AutoCloseable[] {prefetcher, continuation, filler, model}) {
                 if (c != null) {
                     try {
@@ -210,6 +223,9 @@ public final class SpacetimeExtend extends PadElement {
             return false;
         }
         State s = state;
+        if (query.isDuration() && query.durationNanos() >= 0) {
+            query.setDurationNanos(query.durationNanos() + generatedNanos(s));  // the extended stream's
+        }
         if (query.isLatency() && s != null && s.filler != null) {
             Query.Latency l = query.latency();
             long added = s.filler.addedLatencyNanos();
@@ -286,7 +302,7 @@ public final class SpacetimeExtend extends PadElement {
                 return new LiveGapFiller.Gap(continueFromRecent(s, "continue stalled input", -1), s.format, s.endPts,
                         startOffset);
             }
-        }, this::push, s.pushLock, this::postLatencyChanged);
+        }, b -> pushGenerated(s, b), s.pushLock, this::postLatencyChanged);
         s.filler.setPlaying(s.playing);
         postLatencyChanged();            // the timeout now counts in the pipeline's latency
         startTask();
@@ -312,6 +328,9 @@ public final class SpacetimeExtend extends PadElement {
     @Override
     protected boolean sinkEvent(Event event) throws ElementException {
         State s = state;
+        if (event.isSegment()) {
+            return forwardSegment(s, event);
+        }
         if (event.isCaps()) {
             VideoInfo info = VideoInfo.of(event.caps());
             if (s.format != null && !sameFrames(info, s.format.info) && settings.direction == DirectionChoice.FORWARD) {
@@ -350,6 +369,50 @@ public final class SpacetimeExtend extends PadElement {
             }
         }
         return forward(event);
+    }
+
+    /**
+     * Forward: the segment goes on as it is; generated frames past its stop get a new one first
+     * ({@link #pushGenerated}). Backward: every input timestamp moves by the lead-in, so the stop
+     * does too (a demuxer's segment stops at the file's duration; unmoved, downstream would clip
+     * away the last seconds of input).
+     */
+    private boolean forwardSegment(State s, Event event) {
+        Segment segment = event.segment();
+        s.keepSegment(event);
+        s.announcedStop = segment.stop();
+        if (settings.direction == DirectionChoice.BACKWARD && segment.isTime() && segment.stop() != -1) {
+            long stop = segment.stop() + generatedNanos(s);
+            s.announcedStop = stop;
+            event.unref();
+            return pushEvent(s.segment.segmentWithStop(stop));
+        }
+        return forward(event);
+    }
+
+    /**
+     * Pushes a generated frame that continues the input (after EOS or in a live gap). Frames past
+     * the input's segment stop would be clipped away downstream (qtdemux's segment stops at the
+     * file's duration), so an open-ended copy of the segment goes first.
+     */
+    private int pushGenerated(State s, Buffer b) {
+        Event segment = s.segment;
+        if (segment != null && s.announcedStop != -1 && b.pts() + Math.max(0, b.duration()) > s.announcedStop) {
+            Segment current = segment.segment();
+            if (current.isTime() && current.rate() > 0) {
+                s.announcedStop = -1;
+                pushEvent(segment.segmentWithStop(-1));
+            }
+        }
+        return push(b);
+    }
+
+    /** Nanoseconds of video the element adds to its input's duration. */
+    private long generatedNanos(State s) {
+        if (s != null && s.format != null) {
+            return s.format.frameTime(Math.round(settings.duration * s.format.fps));
+        }
+        return Math.round(settings.duration * 1e9);
     }
 
     private static boolean sameFrames(VideoInfo a, VideoInfo b) {
@@ -431,7 +494,7 @@ public final class SpacetimeExtend extends PadElement {
             }
             int flow;
             synchronized (s.pushLock) {
-                flow = push(b);
+                flow = pushGenerated(s, b);
             }
             if (flow != Flow.OK) {
                 return flow;

@@ -35,7 +35,8 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
             .metadata("Spacetime video generator", "Source/Video",
                     "Generates video from a text prompt with a latent video diffusion model", "Spacetime")
             .srcPad("video/x-raw,format=" + RawVideoConverter.capsFormats()
-                    + ",width=[16,1024],height=[16,1024],framerate=[1/1,120/1]")
+                    + ",width=[16,1024],height=[16,1024],framerate=[1/1,120/1],pixel-aspect-ratio=1/1,"
+                    + "interlace-mode=progressive")
             .properties(GenerationSettings.<SpacetimeSrc>properties(e -> e.generation, "What the video shows (for the "
                     + "default model: a World v1 caption, e.g. \"a red circle moves left on a black background\")"))
             .properties(
@@ -130,6 +131,24 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
     @Override
     public void setUri(String uri) {
         SpacetimeUri.apply(uri, this);
+    }
+
+    /**
+     * What the model makes: its frame rate, the sizes it allows (multiples, min, max: a caps range
+     * with a step), square pixels, progressive. With only the template's ranges a videorate or
+     * videoscale downstream would pick a rate or size the model cannot make.
+     */
+    @Override
+    protected String caps() {
+        State s = state;
+        Manifest m = s == null ? null : s.manifest;
+        if (m == null) {
+            return null;
+        }
+        int step = m.sizeMultiple(), min = Math.max(step, (m.minSize() + step - 1) / step * step);
+        String sizes = "[" + min + "," + (m.maxSize() / step * step) + "," + step + "]";
+        return "video/x-raw,format=" + RawVideoConverter.capsFormats() + ",width=(int)" + sizes + ",height=(int)" + sizes
+                + ",framerate=" + m.nativeFps() + "/1,pixel-aspect-ratio=1/1,interlace-mode=progressive";
     }
 
     @Override

@@ -41,6 +41,7 @@ final class Callbacks {
     interface BoolPtrFunc extends Callback { int invoke(Pointer element, Pointer arg); }
     interface PtrPtrFunc extends Callback { Pointer invoke(Pointer element, Pointer arg); }
     interface CreateFunc extends Callback { int invoke(Pointer src, Pointer bufferOut); }
+    interface GetTimesFunc extends Callback { void invoke(Pointer src, Pointer buffer, Pointer start, Pointer end); }
     interface ChangeStateFunc extends Callback { int invoke(Pointer element, int transition); }
     interface ChainFunc extends Callback { int invoke(Pointer pad, Pointer parent, Pointer buffer); }
     interface PadBoolFunc extends Callback { int invoke(Pointer pad, Pointer parent, Pointer arg); }
@@ -118,6 +119,47 @@ final class Callbacks {
         }
         return chainUp(src, "GstBaseSrcClass", "query").invokeInt(new Object[] {src, query}) != 0;
     });
+    /**
+     * get_times: a live source's buffers are due at their timestamps (running time), so GstBaseSrc
+     * waits on the clock for each, as videotestsrc does; a source that is not live is not synced.
+     */
+    static final GetTimesFunc GET_TIMES = (src, buffer, start, end) -> {
+        enter();
+        long from = -1, to = -1;
+        try {
+            if (source(src).isLive()) {
+                Buffer b = Buffer.wrap(buffer);
+                from = b.pts();
+                to = from == Buffer.CLOCK_TIME_NONE || b.duration() == Buffer.CLOCK_TIME_NONE ? -1 : from + b.duration();
+            }
+        } catch (Throwable t) {
+            fail(src, t);
+        }
+        start.setLong(0, from);
+        end.setLong(0, to);
+    };
+    /** get_caps: the caps the source can produce now (its own answer, else GstBaseSrc's: the template). */
+    static final PtrPtrFunc GET_CAPS = (src, filter) -> {
+        enter();
+        try {
+            String own = source(src).caps();
+            if (own != null) {
+                Pointer caps = Gst.gst_caps_from_string(own);
+                if (caps == null) {
+                    throw new IllegalStateException("caps do not parse: " + own);
+                }
+                if (filter == null) {
+                    return caps;
+                }
+                Pointer both = Gst.gst_caps_intersect(filter, caps);
+                Gst.gst_caps_unref(caps);
+                return both;
+            }
+        } catch (Throwable t) {
+            fail(src, t);
+        }
+        return (Pointer) chainUp(src, "GstBaseSrcClass", "get_caps").invoke(Pointer.class, new Object[] {src, filter});
+    };
     static final PtrPtrFunc FIXATE = (src, caps) -> {
         enter();
         Pointer writable = Gst.gst_mini_object_make_writable(caps);
@@ -220,7 +262,7 @@ final class Callbacks {
 
     static {
         for (Callback cb : new Callback[] {CLASS_INIT, INSTANCE_INIT, SET_PROPERTY, GET_PROPERTY, FINALIZE, CHANGE_STATE,
-                START, STOP, UNLOCK, UNLOCK_STOP, IS_SEEKABLE, DO_SEEK, SET_CAPS, SRC_QUERY, FIXATE, CREATE, CHAIN,
+                START, STOP, UNLOCK, UNLOCK_STOP, IS_SEEKABLE, DO_SEEK, SET_CAPS, SRC_QUERY, FIXATE, GET_CAPS, GET_TIMES, CREATE, CHAIN,
                 SINK_EVENT, SRC_QUERY_FUNCTION, TASK, ACTION, URI_GET_TYPE, URI_GET_PROTOCOLS, URI_GET_URI, URI_SET_URI, URI_INTERFACE_INIT}) {
             Native.setCallbackThreadInitializer(cb, THREADS);
         }

@@ -38,6 +38,40 @@ public final class Event {
         return new Caps(out.getPointer(0));
     }
 
+    /** The segment of a SEGMENT event (copied out). */
+    public Segment segment() {
+        return Segment.read(parsedSegment());
+    }
+
+    private Pointer parsedSegment() {
+        Memory out = new Memory(Native.POINTER_SIZE);
+        Gst.gst_event_parse_segment(handle, out);
+        return out.getPointer(0);
+    }
+
+    /**
+     * A new SEGMENT event (owned by the caller): this SEGMENT event's segment, every field kept but
+     * {@code stop}, with this event's seqnum. Elements that push data past the segment upstream
+     * set (a generated continuation) announce it with one, or downstream clips the data away.
+     */
+    public Pointer segmentWithStop(long stop) {
+        Pointer copy = Gst.gst_segment_copy(parsedSegment());
+        try {
+            copy.setLong(Layout.get().offset("GstSegment", "stop"), stop);
+            Pointer event = Gst.gst_event_new_segment(copy);
+            Gst.gst_event_set_seqnum(event, Gst.gst_event_get_seqnum(handle));
+            return event;
+        } finally {
+            Gst.gst_segment_free(copy);
+        }
+    }
+
+    /** Another reference to this event, for keeping it past the pad function (unref it when done). */
+    public Event retain() {
+        Gst.gst_mini_object_ref(handle);
+        return new Event(handle);
+    }
+
     public void unref() {
         Gst.gst_mini_object_unref(handle);
     }

@@ -35,6 +35,14 @@ public abstract class PushSource extends Element {
     /** Called with the negotiated caps. */
     protected void setCaps(Caps caps) throws ElementException {}
 
+    /**
+     * The caps this source can produce now, as a caps string (answers caps queries, so upstream
+     * converters negotiate what it really makes); null: its pad template.
+     */
+    protected String caps() {
+        return null;
+    }
+
     /** Chooses preferred values in caps with ranges (e.g. the native size); GstBaseSrc fixates the rest. */
     protected void fixate(Caps caps) {}
 

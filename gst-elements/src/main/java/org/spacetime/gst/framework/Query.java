@@ -23,6 +23,22 @@ public final class Query {
         return handle.getInt(TYPE) == Layout.get().constant("GST_QUERY_LATENCY");
     }
 
+    public boolean isDuration() {
+        return handle.getInt(TYPE) == Layout.get().constant("GST_QUERY_DURATION");
+    }
+
+    /** The duration a duration query holds, in nanoseconds; -1 when not in TIME or unknown. */
+    public long durationNanos() {
+        int[] format = new int[1];
+        long[] duration = new long[1];
+        Gst.gst_query_parse_duration(handle, format, duration);
+        return format[0] == Layout.get().constant("GST_FORMAT_TIME") ? duration[0] : -1;
+    }
+
+    public void setDurationNanos(long nanos) {
+        Gst.gst_query_set_duration(handle, Layout.get().constant("GST_FORMAT_TIME"), nanos);
+    }
+
     /** What a latency query answered: whether the stream is live, its minimum and maximum latency (ns). */
     public record Latency(boolean live, long min, long max) {}
 

@@ -170,6 +170,8 @@ final class TypeRegistrar {
             Callbacks.set(klass, "GstBaseSrcClass", "set_caps", Callbacks.SET_CAPS);
             Callbacks.set(klass, "GstBaseSrcClass", "query", Callbacks.SRC_QUERY);
             Callbacks.set(klass, "GstBaseSrcClass", "fixate", Callbacks.FIXATE);
+            Callbacks.set(klass, "GstBaseSrcClass", "get_caps", Callbacks.GET_CAPS);
+            Callbacks.set(klass, "GstBaseSrcClass", "get_times", Callbacks.GET_TIMES);
             Callbacks.set(klass, "GstPushSrcClass", "create", Callbacks.CREATE);
         } else {
             Callbacks.set(klass, "GstElementClass", "change_state", Callbacks.CHANGE_STATE);

@@ -23,6 +23,7 @@ public final class Gst {
     public static native Pointer gst_caps_to_string(Pointer caps);
     public static native Pointer gst_caps_fixate(Pointer caps);
     public static native void gst_caps_unref(Pointer caps);
+    public static native Pointer gst_caps_intersect(Pointer caps1, Pointer caps2);
     public static native Pointer gst_caps_get_structure(Pointer caps, int index);
     public static native int gst_caps_get_size(Pointer caps);
     public static native boolean gst_structure_get_int(Pointer s, String field, int[] value);
@@ -51,6 +52,12 @@ public final class Gst {
     public static native boolean gst_pad_pause_task(Pointer pad);
     public static native boolean gst_pad_stop_task(Pointer pad);
     public static native void gst_event_parse_caps(Pointer event, Pointer capsOut);
+    public static native void gst_event_parse_segment(Pointer event, Pointer segmentOut);
+    public static native Pointer gst_event_new_segment(Pointer segment);
+    public static native int gst_event_get_seqnum(Pointer event);
+    public static native void gst_event_set_seqnum(Pointer event, int seqnum);
+    public static native Pointer gst_segment_copy(Pointer segment);
+    public static native void gst_segment_free(Pointer segment);
     public static native void gst_mini_object_unref(Pointer obj);
     public static native Pointer gst_mini_object_make_writable(Pointer obj);
 
