@@ -37,7 +37,7 @@
   SIZE(GstSegment) FIELD(GstSegment, rate) FIELD(GstSegment, format) FIELD(GstSegment, start) \
   FIELD(GstSegment, stop) FIELD(GstSegment, time) FIELD(GstSegment, position) FIELD(GstSegment, base) \
   FIELD(GstBaseSrc, segment) FIELD(GstObject, flags) \
-  SIZE(GstVideoInfo) FIELD(GstVideoInfo, finfo) FIELD(GstVideoInfo, width) FIELD(GstVideoInfo, height) \
+  SIZE(GstVideoFrame) SIZE(GstVideoInfo) FIELD(GstVideoInfo, finfo) FIELD(GstVideoInfo, width) FIELD(GstVideoInfo, height) \
   FIELD(GstVideoInfo, size) FIELD(GstVideoInfo, fps_n) FIELD(GstVideoInfo, fps_d) FIELD(GstVideoInfo, stride) \
   FIELD(GstVideoInfo, offset) FIELD(GstVideoInfo, colorimetry) FIELD(GstVideoColorimetry, range) \
   FIELD(GstVideoColorimetry, matrix) FIELD(GstVideoFormatInfo, format) FIELD(GstVideoMeta, n_planes) \

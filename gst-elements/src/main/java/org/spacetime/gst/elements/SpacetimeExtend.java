@@ -14,7 +14,7 @@ import org.spacetime.gst.framework.FlushingException;
 import org.spacetime.gst.framework.PadElement;
 import org.spacetime.gst.framework.Query;
 import org.spacetime.gst.framework.Property;
-import org.spacetime.gst.framework.RawVideoConverter;
+import org.spacetime.gst.framework.VideoFormats;
 import org.spacetime.gst.framework.Segment;
 import org.spacetime.gst.framework.StateChange;
 import org.spacetime.gst.framework.VideoInfo;
@@ -42,7 +42,7 @@ import org.spacetime.models.VideoPipeline;
  * model's frame times, and generated frames are shown at the stream's rate, size and format.
  */
 public final class SpacetimeExtend extends PadElement {
-    private static final String CAPS = "video/x-raw,format=" + RawVideoConverter.capsFormats()
+    private static final String CAPS = "video/x-raw,format=" + VideoFormats.caps()
             + ",width=[16,16384],height=[16,16384],framerate=[0/1,2147483647/1]";
 
     public static final ElementType<SpacetimeExtend> TYPE = ElementType
@@ -81,7 +81,7 @@ public final class SpacetimeExtend extends PadElement {
         VideoModel model;
         Manifest manifest;
         StreamFormat format;
-        final ArrayDeque<InputFrame> recent = new ArrayDeque<>();   // forward: copies of the last frames (guarded by itself)
+        final ArrayDeque<InputFrame> recent = new ArrayDeque<>();   // model-size copies of the last (forward) or held (backward) frames, guarded by itself
         final ArrayDeque<Buffer> held = new ArrayDeque<>();         // backward: the first buffers, held back
         long endPts = -1;               // where the input ends: last PTS + duration
         long lastOffset = -1;
@@ -147,6 +147,9 @@ public final class SpacetimeExtend extends PadElement {
         void close() {
             releaseHeld();
             keepSegment(null);
+            if (format != null) {
+                format.close();
+            }
             for (AutoCloseable c : new AutoCloseable[] {prefetcher, continuation, filler, model}) {
                 if (c != null) {
                     try {
@@ -257,8 +260,9 @@ public final class SpacetimeExtend extends PadElement {
             s.liveChecked = true;
             startFillingStalls(s);
         }
-        // A copy, not a reference: holding a camera's buffers would starve its pool.
-        InputFrame copy = new InputFrame(buffer.pts(), buffer.read(), s.format.info.layoutOf(buffer));
+        // A model-size copy, not a reference: holding a camera's buffers would starve its pool, and
+        // a 1080p frame is 3 MB where the model needs 12 KB.
+        InputFrame copy = new InputFrame(buffer.pts(), s.format.toModel(buffer));
         long window = Math.round(contextFrames(s) * 1e9 / s.manifest.nativeFps()) + 2 * s.format.frameTime(1);
         synchronized (s.recent) {       // the filler task reads them when input stalls
             remember(s, buffer);
@@ -313,6 +317,9 @@ public final class SpacetimeExtend extends PadElement {
             return push(shifted(s, buffer));
         }
         remember(s, buffer);
+        synchronized (s.recent) {
+            s.recent.add(new InputFrame(buffer.pts(), s.format.toModel(buffer)));
+        }
         s.held.add(buffer);
         long needed = Math.round((contextFrames(s) - 1) * 1e9 / s.manifest.nativeFps());
         if (s.endPts - s.format.frameTime(1) - s.held.peekFirst().pts() < needed) {
@@ -341,7 +348,11 @@ public final class SpacetimeExtend extends PadElement {
             if (s.manifest == null) {
                 loadModel(s);
             }
-            s.format = new StreamFormat(info, s.manifest);
+            StreamFormat before = s.format;
+            s.format = new StreamFormat(event.caps(), s.manifest);
+            if (before != null) {
+                before.close();
+            }
         } else if (event.isFlushStart()) {
             s.interrupt();
             if (s.filler != null) {
@@ -447,9 +458,6 @@ public final class SpacetimeExtend extends PadElement {
      */
     private static Video conditioning(State s, int n, boolean fromEnd) {
         List<InputFrame> held = new ArrayList<>(s.recent);
-        if (held.isEmpty()) {
-            s.held.forEach(b -> held.add(new InputFrame(b.pts(), b.read(), s.format.info.layoutOf(b))));
-        }
         long step = 1_000_000_000L / s.manifest.nativeFps();
         long first = held.get(0).pts(), last = held.get(held.size() - 1).pts();
         int available = (int) ((last - first) / step) + 1;
@@ -576,12 +584,8 @@ public final class SpacetimeExtend extends PadElement {
         return Flow.OK;
     }
 
-    /** A copy of one input frame, as its buffer laid it out. */
-    private record InputFrame(long pts, byte[] data, VideoInfo layout) {
-        Video video() {
-            return new Video(1, layout.width(), layout.height(), RawVideoConverter.toRgb(data, layout));
-        }
-    }
+    /** One input frame at the model's size, in packed RGB. */
+    private record InputFrame(long pts, Video video) {}
 
     /** The input buffer with its timestamps moved after the lead-in (data untouched). */
     private static Buffer shifted(State s, Buffer in) {

@@ -10,9 +10,10 @@ import org.spacetime.gst.framework.ErrorCode;
 import org.spacetime.gst.framework.FlushingException;
 import org.spacetime.gst.framework.Property;
 import org.spacetime.gst.framework.PushSource;
-import org.spacetime.gst.framework.RawVideoConverter;
+import org.spacetime.gst.framework.VideoFormats;
 import org.spacetime.gst.framework.Segment;
 import org.spacetime.gst.framework.UriHandler;
+import org.spacetime.gst.framework.VideoConverter;
 import org.spacetime.gst.framework.VideoInfo;
 import org.spacetime.models.GenerationRequest;
 import org.spacetime.models.LongVideoGenerator;
@@ -34,7 +35,7 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
             .builder("spacetimesrc", SpacetimeSrc.class, SpacetimeSrc::new)
             .metadata("Spacetime video generator", "Source/Video",
                     "Generates video from a text prompt with a latent video diffusion model", "Spacetime")
-            .srcPad("video/x-raw,format=" + RawVideoConverter.capsFormats()
+            .srcPad("video/x-raw,format=" + VideoFormats.caps()
                     + ",width=[16,1024],height=[16,1024],framerate=[1/1,120/1],pixel-aspect-ratio=1/1,"
                     + "interlace-mode=progressive")
             .properties(GenerationSettings.<SpacetimeSrc>properties(e -> e.generation, "What the video shows (for the "
@@ -66,6 +67,7 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
         Video image;
         ElementException failure;
         VideoInfo info;
+        VideoConverter output;  // model RGB -> the negotiated format (GstVideoConverter)
         Manifest manifest;
         LongVideoGenerator generator;
         Video loopClip;
@@ -112,6 +114,9 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
             if (s.prefetcher != null) {
                 s.prefetcher.close();
             }
+            if (s.output != null) {
+                s.output.close();
+            }
             if (s.model != null) {
                 s.model.close();
             }
@@ -147,8 +152,21 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
         }
         int step = m.sizeMultiple(), min = Math.max(step, (m.minSize() + step - 1) / step * step);
         String sizes = "[" + min + "," + (m.maxSize() / step * step) + "," + step + "]";
-        return "video/x-raw,format=" + RawVideoConverter.capsFormats() + ",width=(int)" + sizes + ",height=(int)" + sizes
+        return "video/x-raw,format=" + VideoFormats.caps() + ",width=(int)" + sizes + ",height=(int)" + sizes
                 + ",framerate=" + m.nativeFps() + "/1,pixel-aspect-ratio=1/1,interlace-mode=progressive";
+    }
+
+    @Override
+    protected void capsRefused(String downstream) {
+        State s = state;
+        Manifest m = s == null ? null : s.manifest;
+        if (m != null) {
+            postError(ErrorCode.CORE_NEGOTIATION, "model " + m.name() + " cannot make the video downstream accepts ("
+                    + downstream + "): it makes " + m.nativeFps() + " frames per second, width and height multiples of "
+                    + m.sizeMultiple() + " between " + m.minSize() + " and " + m.maxSize() + " (native " + m.nativeWidth()
+                    + "x" + m.nativeHeight() + "), square pixels, progressive; put videorate, videoscale or videoconvert "
+                    + "after spacetimesrc to convert", null);
+        }
     }
 
     @Override
@@ -182,6 +200,11 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
             s.seekFrame = s.produced;
             s.loopClip = null;
         }
+        VideoConverter output = VideoConverter.between(StreamFormat.modelCaps(info.width(), info.height(), info), caps.toString());
+        if (s.output != null) {
+            s.output.close();
+        }
+        s.output = output;
         s.info = info;
         s.total = settings.duration > 0 ? Math.round(settings.duration * m.nativeFps()) : -1;
         Task task = s.image != null ? Task.IMAGE_TO_VIDEO : Task.TEXT_TO_VIDEO;
@@ -259,9 +282,7 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
             queueWindow(s, 0);
         }
         byte[] rgb = s.frames.poll();
-        byte[] data = RawVideoConverter.fromRgb(rgb, s.info);
-        Buffer b = Buffer.allocate(data.length);
-        b.write(data);
+        Buffer b = s.output.convert(rgb);
         long n = s.produced++;
         long duration = s.info.frameTime(n + 1) - pts;
         if (settings.live) {

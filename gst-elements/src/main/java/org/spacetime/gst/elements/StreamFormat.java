@@ -1,24 +1,29 @@
 package org.spacetime.gst.elements;
 
 import org.spacetime.gst.framework.Buffer;
-import org.spacetime.gst.framework.RawVideoConverter;
+import org.spacetime.gst.framework.Caps;
+import org.spacetime.gst.framework.ElementException;
+import org.spacetime.gst.framework.VideoConverter;
 import org.spacetime.gst.framework.VideoInfo;
 import org.spacetime.models.Manifest;
 import org.spacetime.models.Video;
 
 /**
  * A stream's raw video format next to the model's: frames of the stream become model input
- * (packed RGB, scaled by the runtime) and model frames become buffers of the stream's size and
- * format. The model size keeps the stream's aspect ratio as far as the model allows.
+ * (packed RGB at the model size) and model frames become buffers of the stream's size and format,
+ * both by GStreamer's GstVideoConverter (scaling and pixel formats as videoscale and videoconvert
+ * do them, at native speed: a 1080p stream is not converted in Java). The model size keeps the
+ * stream's aspect ratio as far as the model allows.
  */
-final class StreamFormat {
+final class StreamFormat implements AutoCloseable {
     final VideoInfo info;
     final int modelWidth, modelHeight;
     /** Frames per second of the stream; the model's rate where the caps say 0/1 (variable). */
     final double fps;
+    private final VideoConverter toModel, toStream;
 
-    StreamFormat(VideoInfo info, Manifest m) {
-        this.info = info;
+    StreamFormat(Caps caps, Manifest m) throws ElementException {
+        this.info = VideoInfo.of(caps);
         this.fps = info.fpsN() > 0 ? (double) info.fpsN() / info.fpsD() : m.nativeFps();
         double aspect = (double) info.width() / info.height();
         int w = m.nativeWidth(), h = m.nativeHeight();
@@ -29,6 +34,23 @@ final class StreamFormat {
         }
         modelWidth = w;
         modelHeight = h;
+        String model = modelCaps(w, h, info), stream = caps.toString();
+        toModel = VideoConverter.between(stream, model);
+        try {
+            toStream = VideoConverter.between(model, stream);
+        } catch (ElementException e) {
+            toModel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Packed RGB frames of the model at width x height (what the runtime takes and gives), at the
+     * stream's frame rate (GstVideoConverter converts frames, not rates: both sides must agree).
+     */
+    static String modelCaps(int width, int height, VideoInfo stream) {
+        return "video/x-raw,format=RGB,width=" + width + ",height=" + height + ",pixel-aspect-ratio=1/1,framerate="
+                + Math.max(0, stream.fpsN()) + "/" + Math.max(1, stream.fpsD());
     }
 
     private static int snap(double v, Manifest m) {
@@ -36,16 +58,42 @@ final class StreamFormat {
         return Math.max(m.minSize(), Math.min(m.maxSize(), (int) Math.round(v / k) * k));
     }
 
+    /** One frame of the stream as one model frame (packed RGB at the model size). */
+    Video toModel(Buffer frame) {
+        Buffer rgb = toModel.convert(frame);
+        try {
+            return new Video(1, modelWidth, modelHeight, packed(rgb.read(), toModel.output(), modelWidth, modelHeight));
+        } finally {
+            rgb.unref();
+        }
+    }
+
     /** One model frame as a new buffer of the stream's size and format (no timestamps yet). */
     Buffer toBuffer(Video frame) {
-        byte[] data = RawVideoConverter.fromRgb(frame.resize(info.width(), info.height()).rgb(), info);
-        Buffer b = Buffer.allocate(data.length);
-        b.write(data);
-        return b;
+        return toStream.convert(frame.rgb());
+    }
+
+    /** RGB rows without the padding a stride may add (GStreamer rounds RGB rows up to 4 bytes). */
+    static byte[] packed(byte[] data, VideoInfo layout, int width, int height) {
+        int row = width * 3, stride = layout.stride()[0];
+        if (stride == row) {
+            return data.length == row * height ? data : java.util.Arrays.copyOf(data, row * height);
+        }
+        byte[] out = new byte[row * height];
+        for (int y = 0; y < height; y++) {
+            System.arraycopy(data, (int) layout.offset()[0] + y * stride, out, y * row, row);
+        }
+        return out;
     }
 
     /** Stream time of frame n counted from 0, in nanoseconds. */
     long frameTime(long n) {
         return Math.round(n * 1e9 / fps);
+    }
+
+    @Override
+    public void close() {
+        toModel.close();
+        toStream.close();
     }
 }

@@ -148,7 +148,16 @@ final class Callbacks {
                 if (caps == null) {
                     throw new IllegalStateException("caps do not parse: " + own);
                 }
-                if (filter == null) {
+                if (filter == null) {          // negotiation: say why, if downstream takes none of it
+                    Pointer pad = Gst.gst_element_get_static_pad(src, "src");
+                    Pointer peer = Gst.gst_pad_peer_query_caps(pad, null);
+                    Gst.gst_object_unref(pad);
+                    Pointer both = Gst.gst_caps_intersect(peer, caps);
+                    if (Gst.gst_caps_is_empty(both)) {
+                        source(src).capsRefused(new Caps(peer).toString());
+                    }
+                    Gst.gst_caps_unref(both);
+                    Gst.gst_caps_unref(peer);
                     return caps;
                 }
                 Pointer both = Gst.gst_caps_intersect(filter, caps);

@@ -20,6 +20,19 @@ public final class Caps {
         return handle;
     }
 
+    /** Caps parsed from a string; the caller owns them ({@link #unref}). */
+    static Caps parse(String caps) throws ElementException {
+        Pointer p = Gst.gst_caps_from_string(caps);
+        if (p == null) {
+            throw new ElementException(ErrorCode.CORE_NEGOTIATION, "not valid caps: " + caps);
+        }
+        return new Caps(p);
+    }
+
+    void unref() {
+        Gst.gst_caps_unref(handle);
+    }
+
     public Caps nearestInt(String field, int target) {
         for (int i = 0; i < Gst.gst_caps_get_size(handle); i++) {
             Gst.gst_structure_fixate_field_nearest_int(Gst.gst_caps_get_structure(handle, i), field, target);

@@ -43,6 +43,12 @@ public abstract class PushSource extends Element {
         return null;
     }
 
+    /**
+     * Downstream accepts none of {@link #caps()} (negotiation will fail as not-negotiated): post an
+     * error that says what downstream wants and what this source can make.
+     */
+    protected void capsRefused(String downstream) {}
+
     /** Chooses preferred values in caps with ranges (e.g. the native size); GstBaseSrc fixates the rest. */
     protected void fixate(Caps caps) {}
 

@@ -24,6 +24,10 @@ public final class Gst {
     public static native Pointer gst_caps_fixate(Pointer caps);
     public static native void gst_caps_unref(Pointer caps);
     public static native Pointer gst_caps_intersect(Pointer caps1, Pointer caps2);
+    public static native boolean gst_caps_is_empty(Pointer caps);
+    public static native Pointer gst_pad_peer_query_caps(Pointer pad, Pointer filter);
+    public static native Pointer gst_element_get_static_pad(Pointer element, String name);
+    public static native void gst_object_unref(Pointer object);
     public static native Pointer gst_caps_get_structure(Pointer caps, int index);
     public static native int gst_caps_get_size(Pointer caps);
     public static native boolean gst_structure_get_int(Pointer s, String field, int[] value);
