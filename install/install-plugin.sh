@@ -40,6 +40,23 @@ mkdir "$models_dir/spacetime-world-v1.tmp"
 find "$root/models/spacetime-world-v1" -maxdepth 1 -type f -exec cp {} "$models_dir/spacetime-world-v1.tmp/" \;
 rm -rf "$models_dir/spacetime-world-v1"
 mv "$models_dir/spacetime-world-v1.tmp" "$models_dir/spacetime-world-v1"
+# ONNX Runtime's native libraries, unpacked once here: without onnxruntime.native.path its Java API
+# unpacks them (16 MB) into a new /tmp/onnxruntime-java* directory in every process that loads the
+# plugin and never removes it.
+case "$(uname -m)" in
+  x86_64) ort_arch=linux-x64 ;;
+  aarch64) ort_arch=linux-aarch64 ;;
+  *) fail "ONNX Runtime ships no native library for $(uname -m)" ;;
+esac
+ort_jar="$(ls "$lib_dir"/onnxruntime*.jar 2>/dev/null | head -1)"
+[ -n "$ort_jar" ] || fail "no ONNX Runtime jar in $lib_dir"
+native_dir="$lib_dir/native"
+rm -rf "$native_dir" "$native_dir.tmp"
+mkdir -p "$native_dir.tmp"
+(cd "$native_dir.tmp" && jar xf "$ort_jar" "ai/onnxruntime/native/$ort_arch") || fail "cannot unpack $ort_jar"
+[ -f "$native_dir.tmp/ai/onnxruntime/native/$ort_arch/libonnxruntime.so" ] || fail "$ort_jar has no $ort_arch library"
+mv "$native_dir.tmp/ai/onnxruntime/native/$ort_arch" "$native_dir"
+rm -rf "$native_dir.tmp"
 classpath="$(ls "$lib_dir"/*.jar | tr '\n' ':' | sed 's/:$//')"
 [ -n "$extra" ] && classpath="$classpath:$extra"
 {
@@ -48,6 +65,7 @@ classpath="$(ls "$lib_dir"/*.jar | tr '\n' ':' | sed 's/:$//')"
   echo "jvm=$libjvm"
   echo "option=-Xss2m"
   echo "option=-Dspacetime.models=$models_dir"
+  echo "option=-Donnxruntime.native.path=$native_dir"
 } > "$plugin_dir/libgstspacetime.conf.tmp"
 mv "$plugin_dir/libgstspacetime.conf.tmp" "$plugin_dir/libgstspacetime.conf"
 rm -f "$plugin_dir/libgstspacetime.so"

@@ -19,19 +19,45 @@ public record ModelPackage(Path directory, Manifest manifest) {
         }
         Manifest m = Manifest.read(manifestFile);
         for (GraphSpec g : m.graphs().values()) {
-            Path f = dir.resolve(g.file());
+            Path f = inside(dir, g.file(), "files." + g.role() + ".file");
             if (!Files.isRegularFile(f)) {
                 throw new InvalidModelPackageException("model.json names " + g.file() + " for role " + g.role()
                         + " but " + f + " does not exist");
             }
         }
-        if (!Files.isRegularFile(dir.resolve(m.tokenizerFile()))) {
-            throw new InvalidModelPackageException("tokenizer " + dir.resolve(m.tokenizerFile()) + " does not exist");
+        Path tokenizer = inside(dir, m.tokenizerFile(), "text.tokenizer");
+        if (!Files.isRegularFile(tokenizer)) {
+            throw new InvalidModelPackageException("tokenizer " + tokenizer + " does not exist");
         }
         return new ModelPackage(dir, m);
     }
 
+    /**
+     * A file the manifest names, confined to the package: a package may come from anyone, so a
+     * name that is absolute, climbs out with "..", or is a link to a file elsewhere is refused.
+     */
+    static Path inside(Path dir, String name, String field) {
+        Path f = dir.resolve(name).normalize();
+        if (Path.of(name).isAbsolute() || !f.startsWith(dir)) {
+            throw new InvalidModelPackageException("model.json field '" + field + "' is " + name + ", outside the package "
+                    + dir + "; expected a file name inside it");
+        }
+        try {
+            if (Files.exists(f) && !f.toRealPath().startsWith(dir.toRealPath())) {
+                throw new InvalidModelPackageException("model.json field '" + field + "' names " + name + ", a link to "
+                        + f.toRealPath() + " outside the package " + dir + "; expected a file inside it");
+            }
+        } catch (java.io.IOException e) {
+            throw new InvalidModelPackageException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+        return f;
+    }
+
     public Path file(String role) {
-        return directory.resolve(manifest.graphs().get(role).file());
+        return inside(directory, manifest.graphs().get(role).file(), "files." + role + ".file");
+    }
+
+    public Path tokenizer() {
+        return inside(directory, manifest.tokenizerFile(), "text.tokenizer");
     }
 }

@@ -31,6 +31,7 @@ public final class ModelSessions implements AutoCloseable {
     private final Device device;
 
     ModelSessions(ModelPackage pkg, Device requested, int threads) {
+        OnnxRuntimeTempDirectory.removeIfUnused();
         Device used = requested;
         try {
             for (Role role : Role.values()) {

@@ -26,7 +26,7 @@ final class PromptEncoder implements AutoCloseable {
     PromptEncoder(ModelPackage pkg) {
         this.maxTokens = pkg.manifest().maxTokens();
         try {
-            tokenizer = HuggingFaceTokenizer.newInstance(pkg.directory().resolve(pkg.manifest().tokenizerFile()),
+            tokenizer = HuggingFaceTokenizer.newInstance(pkg.tokenizer(),
                     Map.of("padding", "false", "truncation", "false"));
         } catch (IOException | RuntimeException e) {
             throw new InvalidModelPackageException("cannot load tokenizer " + pkg.manifest().tokenizerFile() + ": "

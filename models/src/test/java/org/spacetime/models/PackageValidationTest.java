@@ -43,7 +43,7 @@ class PackageValidationTest {
         Files.writeString(dir.resolve("model.json"), json.replace("\"format_version\": 1", "\"format_version\": 7"));
         String m = fail(dir);
         assertTrue(m.contains("format_version") && m.contains("7") && m.contains("version 1"), m);
-        Files.writeString(dir.resolve("model.json"), json.replaceFirst("\"latent_channels\": 16,", ""));
+        Files.writeString(dir.resolve("model.json"), json.replaceFirst("\"latent_channels\": \\d+,", ""));
         m = fail(dir);
         assertTrue(m.contains("'latent_channels' is missing"), m);
         Files.writeString(dir.resolve("model.json"), json.replaceFirst("\"guidance_interval\": \\[\\s*0.5,\\s*0.95\\s*\\]",
@@ -52,6 +52,25 @@ class PackageValidationTest {
         assertTrue(m.contains("'guidance_interval' is [0.9,0.5]; expected [from, to] with 0 <= from < to <= 1"), m);
         Files.writeString(dir.resolve("model.json"), "{not json");
         assertTrue(fail(dir).contains("not a JSON object"));
+    }
+
+    /** Package files are untrusted names: none may reach outside the package directory. */
+    @Test
+    void filesOutsideThePackageAreRefused() throws Exception {
+        Path dir = copy();
+        String json = Files.readString(dir.resolve("model.json"));
+        Files.copy(dir.resolve("denoiser.onnx"), tmp.resolve("outside.onnx"));
+        Files.writeString(dir.resolve("model.json"), json.replace("\"denoiser.onnx\"", "\"../outside.onnx\""));
+        String m = fail(dir);
+        assertTrue(m.contains("../outside.onnx") && m.contains("outside the package"), m);
+        Files.writeString(dir.resolve("model.json"), json.replace("\"tokenizer.json\"", "\"/etc/passwd\""));
+        m = fail(dir);
+        assertTrue(m.contains("/etc/passwd") && m.contains("outside the package"), m);
+        Files.delete(dir.resolve("vae_decoder.onnx"));
+        Files.createSymbolicLink(dir.resolve("vae_decoder.onnx"), tmp.resolve("outside.onnx"));
+        Files.writeString(dir.resolve("model.json"), json);
+        m = fail(dir);
+        assertTrue(m.contains("vae_decoder.onnx") && m.contains("outside the package"), m);
     }
 
     @Test

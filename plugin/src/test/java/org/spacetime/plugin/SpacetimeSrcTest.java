@@ -129,6 +129,31 @@ class SpacetimeSrcTest {
     }
 
     /**
+     * A process that loads the plugin leaves nothing in /tmp: ONNX Runtime's native libraries are
+     * installed beside the jars (no unpacking into /tmp/onnxruntime-java*, 16 MB a process before),
+     * and its empty temporary directory is removed once it has loaded.
+     */
+    @Test
+    void generatingLeavesNothingInTmp() throws Exception {
+        java.util.function.Supplier<java.util.Set<String>> ortDirs = () -> {
+            try (var s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("onnxruntime-java"))
+                        .collect(java.util.stream.Collectors.toSet());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        java.util.Set<String> before = ortDirs.get();
+        InstalledPlugin.Result r = plugin.tool(120, "gst-launch-1.0", "-q", "spacetimesrc",
+                "prompt=a red circle moves right on a black background", "duration=1", "steps=1", "!", "fakesink");
+        assertEquals(0, r.exitCode(), r.all());
+        java.util.Set<String> left = ortDirs.get();
+        left.removeAll(before);
+        assertTrue(left.isEmpty(), "left in /tmp: " + left);
+        assertTrue(Files.readString(plugin.conf()).contains("-Donnxruntime.native.path="), "the install names the libraries");
+    }
+
+    /**
      * Broadcast caps straight after the source: the caps query says what the model makes (8/1,
      * allowed sizes, square pixels, progressive), so videorate and videoscale convert to anything
      * with no capsfilter after the source. Before, the source picked 25/1 and failed to negotiate.
