@@ -1,21 +1,55 @@
 #!/usr/bin/env bash
-# Reproduces the shipped default model package models/spacetime-world-v1 from nothing but code:
-# trains (fixed seed 1234), exports ONNX + tokenizer + manifest + golden fixtures, and evaluates.
+# Trains the default model (v2: per-frame autoencoder codes, 4 frames per latent frame) on this
+# machine, resumably, then exports the package and evaluates it. The result lands in a run
+# directory; models/spacetime-world-v1 is replaced by hand (export below) only when the evaluation
+# says the new package is better than the shipped one.
 #
-#   models/training/train-default-model.sh [run-dir]      (default run dir: runs/default)
+#   models/training/train-default-model.sh [run-dir]          (default: runs/v2)
 #
-# The shipped package was trained on one NVIDIA H100 in 23 minutes (autoencoder 6511 steps in
-# 5 min, then denoiser 8175 steps in 18 min); the step counts below reproduce that run. On the
-# 2-core CPU machine the same steps would take days: use a GPU (DEVICE=cuda, the default when
-# one is visible). GPU kernels are not bit-deterministic, so a rerun matches closely, not exactly.
+# Phases (each resumes where it stopped: run it again after an interruption, or in a later session):
+#  1. autoencoder, VAE_STEPS steps of 32 frames on one core. Starts from, in this order: the run's
+#     checkpoint; the committed autoencoder checkpoint resume/autoencoder-v2.pt; nothing.
+#  2. text encoder + denoiser on cached latents for DIT_MINUTES of training: a producer renders and
+#     encodes new clips on the second core while the trainer trains on the first. Starts from the
+#     run's checkpoint, else from the shipped package: every tensor whose shape fits is copied
+#     (INIT_PACKAGE; a v2 package continues where it stopped, the v1 package gives the text encoder
+#     and the transformer a start on the new latents).
+#  3. export to $run/package and evaluation to $run/package/eval (python3 -m spacetime_train.evaluate).
+# Time on the 2-core development machine: see models/README.md (phase times are in $run/train.log).
+# GPU: DEVICE=cuda runs the phases there (the same code); several GPUs or machines: start
+# train.py's denoiser phase under torchrun (DistributedDataParallel, gloo on CPU, NCCL on GPUs).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-run="${1:-runs/default}"
-export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$(nproc)}"
-py="${PYTHON:-python3}"
+run="${1:-runs/v2}"
+py="${PYTHON:-/usr/bin/python3}"
+VAE_STEPS="${VAE_STEPS:-3600}"
+DIT_MINUTES="${DIT_MINUTES:-60}"
+INIT_PACKAGE="${INIT_PACKAGE:-$here/../spacetime-world-v1}"
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
+device=(${DEVICE:+--device $DEVICE})
 cd "$here"
-$py -m spacetime_train.train --out "$run" --seed 1234 \
-    --vae-steps 20000 --vae-stop-at 6511 --vae-batch 32 --dit-steps 8175 --dit-batch 128 ${DEVICE:+--device $DEVICE}
-cp "$run/train.log" ../spacetime-world-v1/TRAINING.log
-$py -m spacetime_train.export --weights "$run/weights.pt" --out ../spacetime-world-v1 --fixtures ../runtime-fixtures
-$py -m spacetime_train.evaluate --weights "$run/weights.pt" --out ../spacetime-world-v1/eval
+mkdir -p "$run"
+
+resume=()
+if [ ! -f "$run/checkpoint.pt" ] && [ -f resume/autoencoder-v2.pt ]; then
+  resume=(--resume-from resume/autoencoder-v2.pt)
+fi
+$py -m spacetime_train.train --out "$run" --phase vae --vae-steps "$VAE_STEPS" --vae-batch 32 --vae-lr 1.5e-3 --latent-noise 0.01 \
+    --threads 1 "${resume[@]}" "${device[@]}"
+
+rm -f "$run/dit.done"
+# The trainer writes shards 0-7 before it starts; the producer adds from 8 on while it trains.
+$py -m spacetime_train.latents --run "$run" --first 8 --until "$run/dit.done" --threads 1 > "$run/latents.log" 2>&1 &
+producer=$!
+trap 'touch "$run/dit.done"; kill $producer 2>/dev/null || true' EXIT
+$py -m spacetime_train.train --out "$run" --phase dit --dit-steps 100000 --dit-minutes "$DIT_MINUTES" --dit-batch 32 \
+    --dit-lr 3e-4 --min-shards 8 --init-package "$INIT_PACKAGE" --threads 1 "${device[@]}"
+touch "$run/dit.done"
+wait $producer || true
+
+$py -m spacetime_train.export --weights "$run/weights.pt" --out "$run/package" --fixtures "$run/fixtures"
+cp "$run/train.log" "$run/package/TRAINING.log"
+OPENBLAS_NUM_THREADS=$(nproc) $py -m spacetime_train.evaluate --weights "$run/weights.pt" --out "$run/package/eval" \
+    --n 96 --threads "$(nproc)"
+echo "package: $run/package (evaluation: $run/package/eval/evaluation.md); to ship it, when it is better:"
+echo "  rm -rf ../spacetime-world-v1/* && cp -r $run/package/. ../spacetime-world-v1/ && cp $run/fixtures/* ../runtime-fixtures/"

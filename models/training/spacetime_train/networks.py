@@ -75,6 +75,75 @@ class VideoDecoder(nn.Module):
         return x.reshape(b, 3, t * TEMPORAL, h * SPATIAL, w * SPATIAL)
 
 
+class FrameEncoder(nn.Module):
+    """Autoencoder v2 (model v2): every frame is encoded on its own to `frame_channels` at 1/8 size,
+    and the 4 frames of a latent group are stacked on channels (latent channels = 4 x
+    frame_channels), so a window is still 9 latent frames (144 tokens at 64x64) but every frame
+    keeps its own code: no frame inside a group is averaged away (v1 froze motion for 4 frames).
+    The clip is front-padded with 3 copies of frame 0's code, so latent 0 depends on frame 0 alone.
+    The first stage is a pixel-unshuffle: the convolutions work at half resolution and above."""
+
+    def __init__(self, frame_channels: int = 8, widths=(48, 64, 96)):
+        super().__init__()
+        self.frame_channels = frame_channels
+        self.net = nn.Sequential(
+            nn.PixelUnshuffle(2), nn.Conv2d(12, widths[0], 3, padding=1), ResBlock(widths[0]),
+            nn.Conv2d(widths[0], widths[1], 3, stride=2, padding=1), ResBlock(widths[1]),
+            nn.Conv2d(widths[1], widths[2], 3, stride=2, padding=1), ResBlock(widths[2]),
+            nn.GroupNorm(8, widths[2]), nn.SiLU(), nn.Conv2d(widths[2], 2 * frame_channels, 1))
+
+    def encode_frames(self, frames: torch.Tensor):
+        """frames (N, 3, H, W) -> (mean, logvar), each (N, frame_channels, H/8, W/8)."""
+        mean, logvar = self.net(frames).chunk(2, dim=1)
+        return mean, logvar.clamp(-20, 10)
+
+    def forward(self, frames: torch.Tensor):
+        """frames (B, 3, F, H, W), F = 1 + 4k -> (mean, logvar), each (B, 4 * frame_channels, 1 + k, H/8, W/8)."""
+        b, c, f, h, w = frames.shape
+        moments = self.net(frames.permute(0, 2, 1, 3, 4).reshape(b * f, c, h, w))
+        moments = moments.reshape(b, f, 2 * self.frame_channels, h // SPATIAL, w // SPATIAL)
+        moments = torch.cat([moments[:, :1].expand(-1, TEMPORAL - 1, -1, -1, -1), moments], dim=1)
+        t = moments.shape[1] // TEMPORAL
+        mean, logvar = moments.chunk(2, dim=2)                      # (B, 4T, fc, h, w) each
+
+        def stack(x):  # frames of a group onto channels: channel = frame_in_group * fc + c
+            return x.reshape(b, t, TEMPORAL * self.frame_channels, h // SPATIAL, w // SPATIAL).permute(0, 2, 1, 3, 4)
+        return stack(mean), stack(logvar).clamp(-20, 10)
+
+
+class FrameDecoder(nn.Module):
+    """Autoencoder v2: each frame's channels of a latent frame decode to that frame on their own;
+    the last stage is a pixel-shuffle, so no convolution runs at full resolution (the decoder runs
+    every window, its cost is part of the real-time factor)."""
+
+    def __init__(self, frame_channels: int = 8, widths=(96, 64, 48)):
+        super().__init__()
+        self.frame_channels = frame_channels
+        self.net = nn.Sequential(
+            nn.Conv2d(frame_channels, widths[0], 3, padding=1), ResBlock(widths[0]),
+            nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(widths[0], widths[1], 3, padding=1), ResBlock(widths[1]),
+            nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(widths[1], widths[2], 3, padding=1), ResBlock(widths[2]),
+            nn.GroupNorm(8, widths[2]), nn.SiLU(), nn.Conv2d(widths[2], 12, 3, padding=1), nn.PixelShuffle(2))
+
+    def decode_frames(self, codes: torch.Tensor) -> torch.Tensor:
+        """codes (N, frame_channels, h, w) -> frames (N, 3, 8h, 8w)."""
+        return self.net(codes)
+
+    def forward(self, latents: torch.Tensor) -> torch.Tensor:
+        """latents (B, 4 * fc, T, h, w) -> frames (B, 3, 4T, 8h, 8w); a clip's frames are [3:]."""
+        b, c, t, h, w = latents.shape
+        codes = latents.permute(0, 2, 1, 3, 4).reshape(b * t * TEMPORAL, self.frame_channels, h, w)
+        x = self.net(codes).reshape(b, t * TEMPORAL, 3, h * SPATIAL, w * SPATIAL)
+        return x.permute(0, 2, 1, 3, 4)
+
+
+def autoencoder(kind: str, latent_channels: int):
+    """(encoder, decoder) of a config's autoencoder: "frame" (v2) or "group" (v1, the first package)."""
+    if kind == "frame":
+        return FrameEncoder(latent_channels // TEMPORAL), FrameDecoder(latent_channels // TEMPORAL)
+    return VideoEncoder(latent_channels), VideoDecoder(latent_channels)
+
+
 # ------------------------------------------------------------------------------ building blocks
 # Each is plain PyTorch for training; torch.onnx.export writes it in the fused form ONNX Runtime runs
 # fastest on a CPU (com.microsoft operators), with the same math.

@@ -63,13 +63,15 @@ def manifest(model: Model, files: dict) -> dict:
         "format": "spacetime-model-package",
         "format_version": FORMAT_VERSION,
         "name": "spacetime-world-v1",
-        "version": "1.0.0",
+        "version": "2.0.0" if c.get("vae") == "frame" else "1.0.0",
         "license": "Apache-2.0",
-        "description": "Small latent video diffusion model (causal video autoencoder + diffusion transformer over "
-                       "spacetime patches) trained from scratch on Spacetime World v1.",
+        "description": "Small latent video diffusion model (" + (
+            "per-frame autoencoder codes, 4 frames stacked per latent frame" if c.get("vae") == "frame"
+            else "causal video autoencoder") + " + diffusion transformer over spacetime patches) trained from "
+                                               "scratch on Spacetime World v1.",
         "training_data": "Procedurally rendered, captioned clips of Spacetime World v1 (shared/world/WORLD.md); "
                          "the three held-out compositions were excluded by construction.",
-        "training": {"command": "models/training/train-default-model.sh", **model.steps},
+        "training": {"command": "models/training/train-default-model.sh", **model.steps, "config": c},
         "video": {
             "native_fps": 8,
             "native_size": {"width": 64, "height": 64},

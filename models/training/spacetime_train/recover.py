@@ -25,7 +25,7 @@ import torch
 from onnx import numpy_helper
 
 from .export import export_graphs, graph_specs
-from .train import CONFIG, build
+from .train import CONFIG_V1, build
 
 ROLES = {"text_encoder": "text", "denoiser": "dit", "vae_encoder": "enc", "vae_decoder": "dec"}
 
@@ -92,8 +92,10 @@ def recover(package: str) -> dict:
     """The weights.pt dictionary of the package's networks."""
     manifest = json.load(open(os.path.join(package, "model.json")))
     tr = manifest["transformer"]
-    config = dict(CONFIG, latent_channels=manifest["vae"]["latent_channels"], dit_dim=tr["hidden_size"],
-                  dit_depth=tr["depth"], dit_heads=tr["heads"], patch=tr["patch_size"][1])
+    # Packages record their training config; the first one (1.0.0) did not: its autoencoder is v1's.
+    config = manifest["training"].get("config") or dict(
+        CONFIG_V1, latent_channels=manifest["vae"]["latent_channels"], dit_dim=tr["hidden_size"],
+        dit_depth=tr["depth"], dit_heads=tr["heads"], patch=tr["patch_size"][1])
     tok, enc, dec, text, dit = build(config, max_tokens=manifest["text"]["max_tokens"])
     nets = {"enc": enc, "dec": dec, "text": text, "dit": dit}
     _, m_enc, m_dec, m_text, m_dit = build(config, max_tokens=manifest["text"]["max_tokens"])

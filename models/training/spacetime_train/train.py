@@ -21,19 +21,24 @@ import torch.nn.functional as F
 
 from . import networks as N
 from .data import clip_batch, pick_size
+from .world import render, sample_scene
 from .flow import logit_normal
+from .latents import SOURCE_LATENTS, LatentCache, fill
 from .tokenizer import WordTokenizer
 
 WINDOW_LATENTS = 9                 # 33 frames = 4.1 s at 8 fps per model window
 WINDOW_FRAMES = 1 + (WINDOW_LATENTS - 1) * N.TEMPORAL
-SOURCE_LATENTS = 13                # windows are cut from 49-frame clips, at offset 0 or later
-CONFIG = dict(latent_channels=16, dit_dim=192, dit_depth=8, dit_heads=6, patch=2, text_dim=128, text_depth=2)
+# Model v2: per-frame autoencoder codes (8 channels a frame, 4 frames stacked per latent frame).
+CONFIG = dict(vae="frame", latent_channels=32, dit_dim=192, dit_depth=8, dit_heads=6, patch=2, text_dim=128,
+              text_depth=2)
+# The first package (spacetime-world-v1 1.0.0): one code per group of 4 frames.
+CONFIG_V1 = dict(vae="group", latent_channels=16, dit_dim=192, dit_depth=8, dit_heads=6, patch=2, text_dim=128,
+                 text_depth=2)
 
 
 def build(cfg=CONFIG, vocab_size=None, max_tokens=32):
     tok = WordTokenizer(max_tokens=max_tokens)
-    enc = N.VideoEncoder(cfg["latent_channels"])
-    dec = N.VideoDecoder(cfg["latent_channels"])
+    enc, dec = N.autoencoder(cfg.get("vae", "group"), cfg["latent_channels"])
     text = N.TextEncoder(vocab_size or tok.vocab_size, max_tokens, cfg["text_dim"], cfg["dit_dim"], cfg["text_depth"])
     dit = N.Denoiser(cfg["latent_channels"], cfg["dit_dim"], cfg["dit_depth"], cfg["dit_heads"], cfg["patch"])
     return tok, enc, dec, text, dit
@@ -58,46 +63,100 @@ def save(path, state):
     os.replace(wpath + ".tmp", wpath)
 
 
+def frame_batch(rng: random.Random, n: int, dev) -> torch.Tensor:
+    """n frames (n, 3, H, W) in [-1, 1] for the per-frame autoencoder: n / 4 scenes, 4 frames of each
+    at a random start time and a random spacing (more scenes per batch than whole clips would give)."""
+    h, w = pick_size(rng)
+    scenes = [sample_scene(rng, aspect=w / h, clip_seconds=WINDOW_FRAMES / 8, held_out="exclude") for _ in range(n // 4)]
+    video = render(scenes, h, w, 4, fps=rng.uniform(1.0, 8.0), start_time=rng.uniform(0.0, 3.0), device=dev)
+    return video.reshape(-1, h, w, 3).permute(0, 3, 1, 2).float() / 127.5 - 1.0
+
+
+@torch.no_grad()
+def held_out_psnr(enc, dec, dev, seed: int = 99) -> dict:
+    """PSNR (dB) of encode + decode on fixed renders the run never trains on, per trained size."""
+    out = {}
+    for h, w in ((64, 64), (64, 96), (96, 64)):
+        rng = random.Random(seed)
+        scenes = [sample_scene(rng, aspect=w / h, clip_seconds=4.0, held_out="any") for _ in range(12)]
+        video = render(scenes, h, w, 17, device=dev).permute(0, 4, 1, 2, 3).float() / 127.5 - 1.0
+        recon = dec(enc(video)[0])[:, :, N.TEMPORAL - 1:].clamp(-1, 1)
+        out[f"{w}x{h}"] = -10 * math.log10(F.mse_loss((recon + 1) / 2, (video + 1) / 2).item() + 1e-12)
+    return out
+
+
 def train_vae(args, state, enc, dec, dev, logf):
+    """Per-frame autoencoder (config vae="frame"). The learning rate warms up, then decays on a
+    cosine to 1 % at --vae-steps. Divergence is visible and undone: when the held-out PSNR drops
+    3 dB under the best seen, the run logs DIVERGED, returns to the best checkpoint and halves the
+    rate."""
+    if args.config["vae"] != "frame":
+        raise SystemExit("only the per-frame autoencoder (model v2) is trained by this code")
     params = list(enc.parameters()) + list(dec.parameters())
     opt = torch.optim.AdamW(params, lr=args.vae_lr, weight_decay=0.0)
     if "vae_opt" in state:
         opt.load_state_dict(state["vae_opt"])
     step = state.get("vae_step", 0)
+    lr_scale = state.get("vae_lr_scale", 1.0)
+    best = state.get("vae_best", {"psnr": -1.0})
     rng = random.Random(args.seed * 1000 + step)
     torch.manual_seed(args.seed * 1000 + step)
     t0 = time.time()
-    while step < min(args.vae_steps, args.vae_stop_at):
-        lr = args.vae_lr * min(1.0, (step + 1) / 200) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / args.vae_steps)))
+    total = args.vae_steps
+    while step < min(total, args.vae_stop_at):
+        progress = step / total
+        lr = lr_scale * args.vae_lr * min(1.0, (step + 1) / 200) * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
         for g in opt.param_groups:
             g["lr"] = lr
-        video, _ = clip_batch(rng, args.vae_batch, WINDOW_FRAMES, pick_size(rng), dev, WINDOW_FRAMES / 8)
+        frames = frame_batch(rng, args.vae_batch, dev)
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
-            mean, logvar = enc(video)
-            z = mean + torch.randn_like(mean) * torch.exp(0.5 * logvar)
-            recon = dec(z)[:, :, N.TEMPORAL - 1:]
+            mean, logvar = enc.encode_frames(frames)
+            if args.latent_noise >= 0:     # fixed noise, and a bound on the latent's scale
+                z = mean + torch.randn_like(mean) * args.latent_noise
+            else:
+                z = mean + torch.randn_like(mean) * torch.exp(0.5 * logvar)
+            recon = dec.decode_frames(z)
         recon = recon.float()
-        kl = 0.5 * (mean.float() ** 2 + logvar.float().exp() - 1 - logvar.float()).mean()
-        loss = F.l1_loss(recon, video) + F.mse_loss(recon, video) + args.kl_weight * kl
+        if args.latent_noise >= 0:
+            kl = (mean.float() ** 2).mean()
+            reg = args.latent_l2 * kl
+        else:
+            kl = 0.5 * (mean.float() ** 2 + logvar.float().exp() - 1 - logvar.float()).mean()
+            reg = args.kl_weight * kl
+        loss = F.l1_loss(recon, frames) + F.mse_loss(recon, frames) + reg
         opt.zero_grad(set_to_none=True)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        grad_norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
-        if step % 100 == 0 or step == args.vae_steps:
-            psnr = -10 * math.log10(F.mse_loss((recon.clamp(-1, 1) + 1) / 2, (video + 1) / 2).item() + 1e-12)
-            log(logf, f"vae step {step}/{args.vae_steps} loss {loss.item():.4f} kl {kl.item():.3f} psnr {psnr:.2f}dB "
-                      f"lr {lr:.2e} {(time.time() - t0) / 60:.1f}min")
-        vae_done = time.time() - t0 > args.vae_minutes * 60
-        if step % 500 == 0 or step in (args.vae_steps, args.vae_stop_at) or vae_done or time.time() - args.start > args.max_minutes * 60:
-            state.update(vae_step=step, enc=enc.state_dict(), dec=dec.state_dict(), vae_opt=opt.state_dict())
+        if step % 100 == 0 or step == total:
+            psnr = -10 * math.log10(F.mse_loss((recon.clamp(-1, 1) + 1) / 2, (frames + 1) / 2).item() + 1e-12)
+            log(logf, f"vae step {step}/{total} loss {loss.item():.4f} kl {kl.item():.3f} psnr {psnr:.2f}dB "
+                      f"grad {grad_norm.item():.2f} lr {lr:.2e} {(time.time() - t0) / 60:.1f}min")
+        out_of_time = time.time() - args.start > args.max_minutes * 60 or time.time() - t0 > args.vae_minutes * 60
+        if step % 500 == 0 or step == total or out_of_time:
+            enc.eval(); dec.eval()
+            held = held_out_psnr(enc, dec, dev)
+            enc.train(); dec.train()
+            mean_psnr = sum(held.values()) / len(held)
+            log(logf, f"vae eval step {step}: held-out PSNR " + " ".join(f"{k} {v:.2f}dB" for k, v in held.items()))
+            if mean_psnr < best["psnr"] - 3.0:
+                lr_scale *= 0.5
+                log(logf, f"vae DIVERGED at step {step}: held-out PSNR {mean_psnr:.2f} dB, best {best['psnr']:.2f} dB at "
+                          f"step {best['step']}; back to that checkpoint, learning rate x{lr_scale:g}")
+                enc.load_state_dict(best["enc"]); dec.load_state_dict(best["dec"]); opt.load_state_dict(best["opt"])
+                step = best["step"]
+                rng = random.Random(args.seed * 1000 + step + 7)
+                state["vae_lr_scale"] = lr_scale
+                continue
+            if mean_psnr >= best["psnr"]:
+                best = {"psnr": mean_psnr, "step": step, "enc": copy.deepcopy(enc.state_dict()),
+                        "dec": copy.deepcopy(dec.state_dict()), "opt": copy.deepcopy(opt.state_dict())}
+            state.update(vae_step=step, enc=enc.state_dict(), dec=dec.state_dict(), vae_opt=opt.state_dict(),
+                         vae_lr_scale=lr_scale, vae_best=best, vae_held_out_psnr=held)
             save(args.ckpt, state)
-            if vae_done:
-                log(logf, f"vae time budget reached at step {step}")
-                args.vae_steps = step
-                return True
-            if time.time() - args.start > args.max_minutes * 60:
-                log(logf, "time budget reached; checkpoint saved")
+            if out_of_time:
+                log(logf, f"vae time budget reached at step {step}; checkpoint saved")
                 return False
     return True
 
@@ -132,34 +191,75 @@ def sample_task_masks(b, t, gen, dev):
     return clean, independent
 
 
+class TextToVelocity(torch.nn.Module):
+    """Text encoder and denoiser as one module: what the denoiser phase trains (and DDP wraps)."""
+
+    def __init__(self, text, dit):
+        super().__init__()
+        self.text, self.dit = text, dit
+
+    def forward(self, xt, t, ids, mask):
+        return self.dit(xt, t, self.text(ids, mask), mask)
+
+
+def distributed() -> tuple[int, int]:
+    """(rank, world size): torchrun sets WORLD_SIZE; gloo on CPU, NCCL on GPUs."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1 and not torch.distributed.is_initialized():
+        torch.distributed.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
+    return (torch.distributed.get_rank() if world > 1 else 0), world
+
+
 def train_dit(args, state, enc, text, dit, dev, logf, tok):
+    """Text encoder + denoiser on latents of the frozen autoencoder, read from the run's latent
+    cache (latents.py). Under torchrun every rank draws its own batches from the cache (its own
+    seed) and DistributedDataParallel averages the gradients, so the ranks' weights stay equal."""
+    rank, world = distributed()
     enc.eval()
     for p in enc.parameters():
         p.requires_grad_(False)
     if "latent_shift" not in state:
         state["latent_shift"], state["latent_scale"] = latent_statistics(enc, dev, args.seed)
     shift, scale = state["latent_shift"], state["latent_scale"]
-    params = list(text.parameters()) + list(dit.parameters())
+    cache = LatentCache(args.out)
+    if rank == 0:
+        fill(args.out, enc, args.seed, args.min_shards, device=dev, clips=args.shard_clips)
+    if world > 1:
+        torch.distributed.barrier()
+    cache.refresh()
+    model = TextToVelocity(text, dit)
+    params = list(model.parameters())
+    trained = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
     opt = torch.optim.AdamW(params, lr=args.dit_lr, weight_decay=0.0, betas=(0.9, 0.99))
     ema = {"text": copy.deepcopy(text).eval(), "dit": copy.deepcopy(dit).eval()}
+    if "ema_dit" in state:
+        ema["text"].load_state_dict(state["ema_text"]); ema["dit"].load_state_dict(state["ema_dit"])
     if "dit_opt" in state:
         opt.load_state_dict(state["dit_opt"])
-        ema["text"].load_state_dict(state["ema_text"]); ema["dit"].load_state_dict(state["ema_dit"])
     step = state.get("dit_step", 0)
-    rng = random.Random(args.seed * 7919 + step)
-    gen = torch.Generator(device=dev).manual_seed(args.seed * 31 + step)
+    rng = random.Random(args.seed * 7919 + step + 1000003 * rank)
+    gen = torch.Generator(device=dev).manual_seed(args.seed * 31 + step + 1000003 * rank)
     empty_ids, empty_mask = tok.encode("")
     t0 = time.time()
-    while step < args.dit_steps:
-        lr = args.dit_lr * min(1.0, (step + 1) / 500)
+    if rank == 0:
+        log(logf, f"dit from step {step}: latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
+                  f" x {world} rank(s)")
+    seconds = state.get("dit_seconds", 0.0)     # training time of earlier runs of this phase
+    while True:
+        # Warm-up, then a cosine decay to 10 % at --dit-steps or after --dit-minutes, whichever comes first.
+        progress = max(step / args.dit_steps, (seconds + time.time() - t0) / (args.dit_minutes * 60))
+        if progress >= 1:
+            break
+        lr = args.dit_lr * min(1.0, (step + 1) / 300) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
         for g in opt.param_groups:
             g["lr"] = lr
+        if step % 50 == 0:
+            cache.refresh()
         b = args.dit_batch
-        with torch.no_grad():
-            video, captions = clip_batch(rng, b, 1 + (SOURCE_LATENTS - 1) * N.TEMPORAL, pick_size(rng), dev, WINDOW_FRAMES / 8)
-            z_all = (enc(video)[0].float() - shift) * scale
-            offset = 0 if rng.random() < 0.5 else rng.randint(1, SOURCE_LATENTS - WINDOW_LATENTS)
-            x0 = z_all[:, :, offset: offset + WINDOW_LATENTS]
+        z_all, captions = cache.batch(rng, b)
+        z_all = ((z_all - shift) * scale).to(dev)
+        offset = 0 if rng.random() < 0.5 else rng.randint(1, SOURCE_LATENTS - WINDOW_LATENTS)
+        x0 = z_all[:, :, offset: offset + WINDOW_LATENTS]
         ids, mask = zip(*[tok.encode(c) if rng.random() >= args.caption_dropout else (empty_ids, empty_mask) for c in captions])
         ids = torch.tensor(ids, device=dev)
         mask = torch.tensor(mask, device=dev)
@@ -178,7 +278,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
         xt = (1 - tb) * x0 + tb * noise
         target = noise - x0
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
-            v = dit(xt, t, text(ids, mask), mask)
+            v = trained(xt, t, ids, mask)
         w = (1 - clean)[:, None, :, None, None]
         loss = ((v.float() - target) ** 2 * w).sum() / (w.sum() * x0.shape[1] * x0.shape[3] * x0.shape[4]).clamp(min=1)
         opt.zero_grad(set_to_none=True)
@@ -188,20 +288,78 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
         step += 1
         with torch.no_grad():
             decay = min(args.ema, (1 + step) / (10 + step))
-            for name, model in (("text", text), ("dit", dit)):
-                for pe, pm in zip(ema[name].parameters(), model.parameters()):
+            for name, net in (("text", text), ("dit", dit)):
+                for pe, pm in zip(ema[name].parameters(), net.parameters()):
                     pe.lerp_(pm, 1 - decay)
-        if step % 100 == 0 or step == args.dit_steps:
-            log(logf, f"dit step {step}/{args.dit_steps} loss {loss.item():.4f} lr {lr:.2e} {(time.time() - t0) / 60:.1f}min")
+        if rank == 0 and (step % 100 == 0 or step == args.dit_steps):
+            log(logf, f"dit step {step}/{args.dit_steps} loss {loss.item():.4f} lr {lr:.2e} cache {cache.clips} clips "
+                      f"{(time.time() - t0) / 60:.1f}min")
         out_of_time = time.time() - args.start > args.max_minutes * 60
-        if step % 500 == 0 or step == args.dit_steps or out_of_time:
+        if world > 1:   # every rank stops at the same step
+            flag = torch.tensor([float(out_of_time)], device=dev)
+            torch.distributed.all_reduce(flag)
+            out_of_time = flag.item() > 0
+        if step % 250 == 0 or step == args.dit_steps or out_of_time:
             state.update(dit_step=step, text=text.state_dict(), dit=dit.state_dict(), dit_opt=opt.state_dict(),
-                         ema_text=ema["text"].state_dict(), ema_dit=ema["dit"].state_dict())
-            save(args.ckpt, state)
+                         ema_text=ema["text"].state_dict(), ema_dit=ema["dit"].state_dict(),
+                         dit_seconds=seconds + time.time() - t0)
+            if rank == 0:
+                save(args.ckpt, state)
+            elif args.rank_weights:   # for the test that compares ranks
+                torch.save({"dit": dit.state_dict()}, os.path.join(args.out, f"rank{rank}.pt"))
             if out_of_time:
-                log(logf, "time budget reached; checkpoint saved")
+                if rank == 0:
+                    log(logf, "time budget reached; checkpoint saved")
                 return False
+    state.update(dit_step=step, text=text.state_dict(), dit=dit.state_dict(), dit_opt=opt.state_dict(),
+                 ema_text=ema["text"].state_dict(), ema_dit=ema["dit"].state_dict(), dit_seconds=seconds + time.time() - t0)
+    if rank == 0:
+        save(args.ckpt, state)
+        log(logf, f"dit phase done at step {step} ({state['dit_seconds'] / 60:.1f} min of training)")
     return True
+
+
+def warm_start(state: dict, package: str, text, dit, logf) -> None:
+    """Starts the denoiser phase from a package's text encoder and denoiser (recovered weights):
+    every parameter whose shape matches is copied (a new latent width re-initialises only the
+    patch projections). Used when the autoencoder changed and the denoiser must learn its latents."""
+    from .recover import recover
+    old = recover(package)
+    for name, net, key in (("text", text, "ema_text"), ("dit", dit, "ema_dit")):
+        own = net.state_dict()
+        copied = {k: v for k, v in old[key].items() if k in own and own[k].shape == v.shape}
+        own.update(copied)
+        net.load_state_dict(own)
+        log(logf, f"warm start {name} from {package}: {len(copied)}/{len(own)} tensors copied")
+    state["warm_start"] = os.path.abspath(package)
+
+
+def resume_from_package(package: str) -> dict:
+    """A run state rebuilt from a package (recover.py): training goes on from the shipped weights
+    when the run directory is gone (a new machine, a later session); optimiser state starts fresh."""
+    from .recover import recover
+    w = recover(package)
+    return {"config": w["config"], "enc": w["enc"], "dec": w["dec"], "text": w["ema_text"], "dit": w["ema_dit"],
+            "ema_text": w["ema_text"], "ema_dit": w["ema_dit"], "latent_shift": w["latent_shift"],
+            "latent_scale": w["latent_scale"], "vae_step": w["vae_step"], "dit_step": w["dit_step"],
+            "resumed_from": os.path.abspath(package)}
+
+
+def save_autoencoder(run: str, path: str) -> None:
+    """The autoencoder phase's weights and schedule state alone (a few MB, fp32), to commit so that a
+    later session continues the autoencoder without the run directory (--resume-from)."""
+    state = torch.load(os.path.join(run, "checkpoint.pt"), map_location="cpu", weights_only=False)
+    keep = {k: state[k] for k in ("config", "enc", "dec", "vae_step", "vae_lr_scale", "vae_held_out_psnr") if k in state}
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    torch.save(keep, path)
+
+
+def load_autoencoder(run: str):
+    """(encoder, decoder) of a run's checkpoint, in eval mode."""
+    state = torch.load(os.path.join(run, "checkpoint.pt"), map_location="cpu", weights_only=False)
+    enc, dec = N.autoencoder(state["config"].get("vae", "group"), state["config"]["latent_channels"])
+    enc.load_state_dict(state["enc"]); dec.load_state_dict(state["dec"])
+    return enc.eval(), dec.eval()
 
 
 def main(argv=None):
@@ -214,9 +372,16 @@ def main(argv=None):
     ap.add_argument("--vae-batch", type=int, default=16)
     ap.add_argument("--vae-lr", type=float, default=1e-3)
     ap.add_argument("--kl-weight", type=float, default=1e-6)
+    ap.add_argument("--latent-noise", type=float, default=-1.0,
+                    help="autoencoder: >= 0: add noise of this std to the latent (no learned variance) and penalise "
+                         "the latent's mean square by --latent-l2; < 0: sample with the learned variance (KL)")
+    ap.add_argument("--latent-l2", type=float, default=1e-4)
     ap.add_argument("--dit-steps", type=int, default=12000)
     ap.add_argument("--dit-batch", type=int, default=96)
     ap.add_argument("--dit-lr", type=float, default=4e-4)
+    ap.add_argument("--dit-minutes", type=float, default=1e9,
+                    help="the denoiser phase ends after this much training time (over all resumed runs); its "
+                         "learning rate decays over whichever of --dit-steps and --dit-minutes ends first")
     ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--caption-dropout", type=float, default=0.1)
     ap.add_argument("--vae-stop-at", type=int, default=10**9,
@@ -224,6 +389,15 @@ def main(argv=None):
     ap.add_argument("--vae-minutes", type=float, default=1e9, help="end the autoencoder phase after this long")
     ap.add_argument("--max-minutes", type=float, default=1e9, help="stop (with a checkpoint) after this long")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--min-shards", type=int, default=8,
+                    help="latent-cache shards (64 clips each) written before the denoiser phase starts; "
+                         "a producer (python3 -m spacetime_train.latents) adds more while it trains")
+    ap.add_argument("--shard-clips", type=int, default=64, help="clips per latent-cache shard written by this process")
+    ap.add_argument("--init-package", help="denoiser phase: start text encoder and denoiser from this package's weights")
+    ap.add_argument("--resume-package", help="no checkpoint in --out: continue from this package's weights")
+    ap.add_argument("--resume-from", help="no checkpoint in --out: continue from this saved state (e.g. the "
+                                           "committed autoencoder checkpoint, see save_autoencoder)")
+    ap.add_argument("--rank-weights", action="store_true", help="under torchrun, ranks > 0 save their weights too")
     args = ap.parse_args(argv)
     args.start = time.time()
     torch.set_num_threads(args.threads)
@@ -231,16 +405,29 @@ def main(argv=None):
     torch.backends.cudnn.allow_tf32 = True
     os.makedirs(args.out, exist_ok=True)
     args.ckpt = os.path.join(args.out, "checkpoint.pt")
-    logf = os.path.join(args.out, "train.log")
+    rank, _ = distributed()
+    logf = os.path.join(args.out, "train.log" if rank == 0 else f"train.rank{rank}.log")
     dev = torch.device(args.device)
 
-    tok, enc, dec, text, dit = build()
-    state = torch.load(args.ckpt, map_location="cpu", weights_only=False) if os.path.exists(args.ckpt) else {}
+    if os.path.exists(args.ckpt):
+        state = torch.load(args.ckpt, map_location="cpu", weights_only=False)
+    elif args.resume_from:
+        state = torch.load(args.resume_from, map_location="cpu", weights_only=False)
+        log(logf, f"resumed from {args.resume_from}: vae step {state.get('vae_step')}, dit step {state.get('dit_step')}")
+    elif args.resume_package:
+        state = resume_from_package(args.resume_package)
+        log(logf, f"resumed from package {args.resume_package}: vae step {state['vae_step']}, dit step {state['dit_step']}")
+    else:
+        state = {}
     state.setdefault("config", CONFIG)
-    state.setdefault("args", {})[args.phase] = {k: v for k, v in vars(args).items() if k not in ("start", "ckpt")}
+    args.config = state["config"]
+    tok, enc, dec, text, dit = build(args.config)
+    state.setdefault("args", {})[args.phase] = {k: v for k, v in vars(args).items() if k not in ("start", "ckpt", "config")}
     for name, model in (("enc", enc), ("dec", dec), ("text", text), ("dit", dit)):
         if name in state:
             model.load_state_dict(state[name])
+    if args.init_package and args.phase in ("all", "dit") and "dit" not in state:
+        warm_start(state, args.init_package, text, dit, logf)
     for m in (enc, dec, text, dit):
         m.to(dev)
     log(logf, f"start phase={args.phase} device={dev} params: enc {sum(p.numel() for p in enc.parameters())} "

@@ -4,6 +4,7 @@ import os
 
 import numpy as np
 import onnx
+import pytest
 import torch
 
 from spacetime_train import networks as N
@@ -13,19 +14,41 @@ from spacetime_train.train import main as train_main
 PACKAGE = os.path.join(os.path.dirname(__file__), "..", "..", "spacetime-world-v1")
 
 
-def test_encoder_is_causal_first_frame_alone():
+@pytest.mark.parametrize("kind,channels", [("frame", 32), ("group", 16)])
+def test_encoder_is_causal_first_frame_alone(kind, channels):
     torch.manual_seed(0)
-    enc = N.VideoEncoder().eval()
+    enc = N.autoencoder(kind, channels)[0].eval()
     x = torch.rand(1, 3, 9, 32, 32) * 2 - 1
     y = x.clone()
     y[:, :, 1:] = torch.rand(1, 3, 8, 32, 32)
     with torch.no_grad():
         a, b = enc(x)[0], enc(y)[0]
         single = enc(x[:, :, :1])[0]
-    assert a.shape == (1, 16, 3, 4, 4)
+    assert a.shape == (1, channels, 3, 4, 4)
     assert torch.allclose(a[:, :, 0], b[:, :, 0]), "latent 0 depends on frame 0 only"
     # Same values up to float rounding: BLAS takes other paths for a batch of 1 block than of 3.
     assert torch.allclose(single[:, :, 0], a[:, :, 0], atol=1e-4), "a single image is a valid input"
+
+
+def test_frame_autoencoder_keeps_every_frame_of_a_group():
+    """v2: the channels of frame k of a latent group depend on frame k alone, and the decoder
+    gives each frame back from its own channels (v1 decoded one frozen frame per group)."""
+    torch.manual_seed(0)
+    enc, dec = (m.eval() for m in N.autoencoder("frame", 32))
+    x = torch.rand(1, 3, 5, 32, 32) * 2 - 1
+    y = x.clone()
+    y[:, :, 3] = torch.rand(1, 3, 32, 32)             # frame 3 is the 3rd frame of latent group 1
+    with torch.no_grad():
+        a, b = enc(x)[0], enc(y)[0]
+        changed = (a - b).abs().amax(dim=(0, 3, 4))[:, 1]       # per channel, latent frame 1
+        assert torch.all(changed[16:24] > 0) and torch.all(changed[:16] == 0) and torch.all(changed[24:] == 0)
+        frames = dec(a)
+        codes = a.clone()
+        codes[:, 8:16, 1] = 0                          # only frame 2's code of group 1
+        other = dec(codes)
+    assert frames.shape == (1, 3, 8, 32, 32)
+    moved = (frames - other).abs().amax(dim=(0, 1, 3, 4))
+    assert moved[5] > 0 and moved[4] == 0 and moved[6] == 0 and moved[7] == 0
 
 
 def test_denoiser_any_size_and_frame_count():
@@ -39,8 +62,8 @@ def test_denoiser_any_size_and_frame_count():
 
 def test_smoke_training_and_export(tmp_path):
     run = tmp_path / "run"
-    train_main(["--out", str(run), "--device", "cpu", "--vae-steps", "2", "--vae-batch", "1",
-                "--dit-steps", "2", "--dit-batch", "2", "--threads", str(os.cpu_count())])
+    train_main(["--out", str(run), "--device", "cpu", "--vae-steps", "2", "--vae-batch", "4",
+                "--dit-steps", "2", "--dit-batch", "2", "--min-shards", "1", "--shard-clips", "4", "--threads", str(os.cpu_count())])
     assert (run / "weights.pt").exists() and "dit step 2/2" in (run / "train.log").read_text()
     pkg = tmp_path / "pkg"
     export_main(["--weights", str(run / "weights.pt"), "--out", str(pkg), "--fixtures", str(tmp_path / "fx")])

@@ -1,0 +1,122 @@
+"""Training data for the denoiser: World clips rendered and encoded once by the frozen autoencoder.
+
+Re-rendering and re-encoding every clip at every step was about two thirds of the denoiser's
+compute on a CPU. Here a producer renders 49-frame clips (13 latent frames: a window of 9 can start
+at any of 5 offsets), encodes them and writes them as shards; the trainer samples from every shard
+written so far, and picks up new ones as they appear. The producer runs beside the trainer on a
+core of its own (`python3 -m spacetime_train.latents --run runs/v2`), or inline (`fill`).
+
+A shard is a torch file {"size": (h, w), "latents": (N, C, 13, h/8, w/8) float16 (unscaled encoder
+means), "captions": [str]}.
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import random
+import time
+
+import torch
+
+from . import networks as N
+from .data import TRAIN_SIZES, clip_batch, pick_size
+
+SOURCE_LATENTS = 13
+SOURCE_FRAMES = 1 + (SOURCE_LATENTS - 1) * N.TEMPORAL
+SHARD_CLIPS = 64
+
+
+def shard_dir(run: str) -> str:
+    return os.path.join(run, "latents")
+
+
+@torch.no_grad()
+def encode_shard(enc, rng: random.Random, size, clips: int = SHARD_CLIPS, device="cpu") -> dict:
+    """Renders `clips` scenes at `size` (h, w) and encodes them (the encoder in eval mode)."""
+    out, captions = [], []
+    for start in range(0, clips, 16):
+        video, caps = clip_batch(rng, min(16, clips - start), SOURCE_FRAMES, size, device, SOURCE_FRAMES / 8)
+        out.append(enc(video)[0].to(torch.float16).cpu())
+        captions += caps
+    return {"size": tuple(size), "latents": torch.cat(out), "captions": captions}
+
+
+def write_shard(run: str, shard: dict, index: int) -> str:
+    os.makedirs(shard_dir(run), exist_ok=True)
+    path = os.path.join(shard_dir(run), f"shard-{index:06d}.pt")
+    tmp = f"{path}.{os.getpid()}.tmp"
+    torch.save(shard, tmp)
+    os.replace(tmp, path)          # the trainer never sees a half-written shard
+    return path
+
+
+def fill(run: str, enc, seed: int, shards: int, device="cpu", clips: int = SHARD_CLIPS) -> None:
+    """Writes shards up to index `shards` - 1 that are not there yet (deterministic per index)."""
+    for i in range(shards):
+        if not os.path.exists(os.path.join(shard_dir(run), f"shard-{i:06d}.pt")):
+            rng = random.Random(seed * 104729 + i)
+            write_shard(run, encode_shard(enc, rng, pick_size(rng), clips, device=device), i)
+
+
+class LatentCache:
+    """Every shard written so far, grouped by frame size; batches are drawn from one size."""
+
+    def __init__(self, run: str):
+        self.run = run
+        self.loaded: set[str] = set()
+        self.by_size: dict[tuple, list] = {}
+        self.clips = 0
+
+    def refresh(self) -> int:
+        """Loads shards written since the last call; returns how many clips the cache holds."""
+        for path in sorted(glob.glob(os.path.join(shard_dir(self.run), "shard-*.pt"))):
+            if path in self.loaded:
+                continue
+            shard = torch.load(path, map_location="cpu", weights_only=False)
+            lat, caps = self.by_size.setdefault(tuple(shard["size"]), [[], []])
+            lat.append(shard["latents"])
+            caps.extend(shard["captions"])
+            self.loaded.add(path)
+            self.clips += len(shard["captions"])
+        for size, entry in self.by_size.items():
+            if len(entry[0]) > 1:
+                entry[0] = [torch.cat(entry[0])]
+        return self.clips
+
+    def batch(self, rng: random.Random, b: int):
+        """(latents (b, C, 13, h, w) float32 unscaled, captions) of one frame size, drawn by TRAIN_SIZES
+        among the sizes present."""
+        weights = dict((tuple(s), p) for s, p in TRAIN_SIZES)
+        sizes = list(self.by_size)
+        size = rng.choices(sizes, weights=[weights.get(s, 0.1) for s in sizes])[0]
+        lat, caps = self.by_size[size]
+        idx = [rng.randrange(len(caps)) for _ in range(b)]
+        return lat[0][idx].float(), [caps[i] for i in idx]
+
+
+def main(argv=None):
+    from .train import load_autoencoder   # late: train imports this module
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", required=True, help="run directory whose checkpoint holds the trained autoencoder")
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--shards", type=int, default=400, help="stop after this many shards (64 clips each)")
+    ap.add_argument("--first", type=int, default=0, help="first shard index to write (the trainer writes the ones before)")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--until", help="stop when this file exists (the trainer writes it when it ends)")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    enc = load_autoencoder(args.run)[0]
+    t0 = time.time()
+    for i in range(args.first, args.shards):
+        if args.until and os.path.exists(args.until):
+            break
+        if not os.path.exists(os.path.join(shard_dir(args.run), f"shard-{i:06d}.pt")):
+            rng = random.Random(args.seed * 104729 + i)
+            write_shard(args.run, encode_shard(enc, rng, pick_size(rng)), i)
+        if i % 10 == 9:
+            print(f"latents: shard {i + 1}, {(time.time() - t0) / 60:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""The evaluation's checks are fair: the rendered truth passes every one of them."""
+import random
+
+import numpy as np
+
+from spacetime_train import evaluate as E
+from spacetime_train.judge import pillar_columns, smooth_steps, through_pillar, track
+from spacetime_train.world import OBJECT_COLORS, render
+
+
+def test_truth_moves_smoothly_and_a_frozen_copy_does_not():
+    scenes = E.single_object_scenes(random.Random(3), 12, "exclude", lambda s: s.objects[0].motion != "stays still")
+    videos = render(scenes, 64, 64, E.FRAMES).numpy()
+    good = judged = 0
+    frozen_good = frozen_judged = 0
+    for s, v in zip(scenes, videos):
+        g, j = smooth_steps(track(v, s), s.objects[0].motion, 64, 64)
+        good, judged = good + g, judged + j
+        frozen = v.copy()
+        for k in range(1, E.FRAMES, 4):              # what autoencoder v1 did: a group shows one frame
+            frozen[k:k + 4] = v[min(k + 2, E.FRAMES - 1)]
+        g, j = smooth_steps(track(frozen, s), s.objects[0].motion, 64, 64)
+        frozen_good, frozen_judged = frozen_good + g, frozen_judged + j
+    assert judged > 100 and good / judged >= 0.97
+    assert frozen_good / frozen_judged < 0.5
+
+
+def test_truth_comes_out_of_the_pillar_and_a_recoloured_copy_does_not():
+    for s in E.fair_pillar_scenes(random.Random(5), 6):
+        v = render([s], 64, 64, E.FRAMES)[0].numpy()
+        assert through_pillar(v, s) is True
+        colour = np.array(OBJECT_COLORS[s.objects[0].color], dtype=float)
+        other = OBJECT_COLORS["cyan" if s.objects[0].color != "cyan" else "red"]
+        x0, x1 = pillar_columns(v)
+        boxes = track(v, s).boxes
+        behind = next(i for i in range(E.FRAMES) if boxes[i, 2] >= x0 and boxes[i, 0] <= x1)   # touches the pillar
+        changed = v.copy()
+        own = np.linalg.norm(v[behind:].astype(float) - colour, axis=-1) < 40    # the object's pixels
+        changed[behind:][own] = other                                             # it comes out another colour
+        assert through_pillar(changed, s) is not True
+
+
+def test_continuity_scenes_are_fair_forward_and_backward():
+    for direction in ("forward", "backward"):
+        scenes = E.fair_continuity_scenes(random.Random(11), 8, direction)
+        truth = render(scenes, 64, 64, E.FRAMES).numpy()
+        k = 17
+        frames = slice(k, k + 8) if direction == "forward" else slice(k - 8, k)
+        assert all(E._continues(s, t, t, frames, frames) for s, t in zip(scenes, truth))
+        # a clip that stops at the boundary does not continue it
+        still = truth.copy()
+        if direction == "forward":
+            still[:, k:] = truth[:, k - 1:k]
+        else:
+            still[:, :k] = truth[:, k:k + 1]
+        assert not any(E._continues(s, v, t, frames, frames) for s, v, t in zip(scenes, still, truth))
