@@ -351,6 +351,11 @@ public final class SpacetimeExtend extends PadElement {
             StreamFormat before = s.format;
             s.format = new StreamFormat(event.caps(), s.manifest);
             if (before != null) {
+                if (before.modelWidth != s.format.modelWidth || before.modelHeight != s.format.modelHeight) {
+                    synchronized (s.recent) {
+                        s.recent.clear();     // another aspect ratio: model frames of two sizes cannot condition one window
+                    }
+                }
                 before.close();
             }
         } else if (event.isFlushStart()) {

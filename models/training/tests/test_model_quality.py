@@ -1,0 +1,37 @@
+"""Regression guard for the shipped package: a small, fast run of the evaluation (evaluate.py) on
+the package's own weights (recovered from its graphs), with thresholds a little under what the
+same run measured when the package was committed (models/README.md has the full evaluation)."""
+import os
+
+import pytest
+
+from spacetime_train.evaluate import evaluate
+from spacetime_train.recover import recover
+
+PACKAGE = os.path.join(os.path.dirname(__file__), "..", "..", "spacetime-world-v1")
+
+# Measured with this test's settings when the package was committed (spacetime-world-v1 1.0.0, on the
+# 2-core development machine: deterministic on one CPU); the guard allows a little less.
+MEASURED = {"psnr_64x64": 27.5, "reconstruction_shape": 0.75, "colour": 0.875, "motion": 0.625, "smooth": 0.03}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    import torch
+    out = tmp_path_factory.mktemp("quality")
+    torch.save(recover(PACKAGE), out / "weights.pt")
+    return evaluate(str(out / "weights.pt"), str(out / "eval"), n=8, seed=7, steps=10, guidance=4.0, shift=3.0, quick=True)
+
+
+def figures(r: dict) -> dict:
+    a = r["autoencoder"]
+    return {"psnr_64x64": a["psnr_64x64"], "reconstruction_shape": a["judge_reconstruction"]["shape"],
+            "colour": r["in_distribution"]["colour"], "motion": r["in_distribution"]["motion"],
+            "smooth": r["in_distribution"]["smooth"]}
+
+
+def test_shipped_package_keeps_its_measured_quality(report):
+    got = figures(report)
+    for name, measured in MEASURED.items():
+        margin = 1.0 if name.startswith("psnr") else 0.13
+        assert got[name] >= measured - margin, f"{name}: {got[name]:.2f}, measured {measured:.2f} at commit ({got})"
