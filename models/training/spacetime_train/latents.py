@@ -51,12 +51,17 @@ def write_shard(run: str, shard: dict, index: int) -> str:
     return path
 
 
+def ensure_shard(run: str, enc, seed: int, index: int, device="cpu", clips: int = SHARD_CLIPS) -> None:
+    """Writes shard `index` unless it is there (its clips are fixed by seed and index)."""
+    if not os.path.exists(os.path.join(shard_dir(run), f"shard-{index:06d}.pt")):
+        rng = random.Random(seed * 104729 + index)
+        write_shard(run, encode_shard(enc, rng, pick_size(rng), clips, device=device), index)
+
+
 def fill(run: str, enc, seed: int, shards: int, device="cpu", clips: int = SHARD_CLIPS) -> None:
-    """Writes shards up to index `shards` - 1 that are not there yet (deterministic per index)."""
+    """Writes shards 0 .. shards - 1 that are not there yet."""
     for i in range(shards):
-        if not os.path.exists(os.path.join(shard_dir(run), f"shard-{i:06d}.pt")):
-            rng = random.Random(seed * 104729 + i)
-            write_shard(run, encode_shard(enc, rng, pick_size(rng), clips, device=device), i)
+        ensure_shard(run, enc, seed, i, device, clips)
 
 
 class LatentCache:
@@ -111,9 +116,7 @@ def main(argv=None):
     for i in range(args.first, args.shards):
         if args.until and os.path.exists(args.until):
             break
-        if not os.path.exists(os.path.join(shard_dir(args.run), f"shard-{i:06d}.pt")):
-            rng = random.Random(args.seed * 104729 + i)
-            write_shard(args.run, encode_shard(enc, rng, pick_size(rng)), i)
+        ensure_shard(args.run, enc, args.seed, i)
         if i % 10 == 9:
             print(f"latents: shard {i + 1}, {(time.time() - t0) / 60:.1f} min", flush=True)
 
