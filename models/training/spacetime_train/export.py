@@ -151,8 +151,10 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     specs = export_graphs(model, args.out)
     model.tok.save(os.path.join(args.out, "tokenizer.json"))
+    m = manifest(model, specs)
+    m["text"]["tokenizer_sha256"] = _sha256(os.path.join(args.out, "tokenizer.json"))
     with open(os.path.join(args.out, "model.json"), "w") as f:
-        json.dump(manifest(model, specs), f, indent=1)
+        json.dump(m, f, indent=1)
     if args.fixtures:
         write_fixtures(model, args.fixtures)
     print(f"wrote {args.out}")

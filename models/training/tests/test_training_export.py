@@ -1,4 +1,5 @@
 """Smoke run of the whole training/export path: a few steps, ONNX export, checker, manifest."""
+import hashlib
 import json
 import os
 
@@ -74,6 +75,8 @@ def test_smoke_training_and_export(tmp_path):
         model = onnx.load(str(pkg / spec["file"]))
         onnx.checker.check_model(model)
         assert [i.name for i in model.graph.input][:len(spec["inputs"])] == [i["name"] for i in spec["inputs"]]
+        assert spec["sha256"] == hashlib.sha256((pkg / spec["file"]).read_bytes()).hexdigest()
+    assert manifest["text"]["tokenizer_sha256"] == hashlib.sha256((pkg / "tokenizer.json").read_bytes()).hexdigest()
     cases = json.loads((tmp_path / "fx" / "cases.json").read_text())["cases"]
     lat = np.fromfile(tmp_path / "fx" / "case1.latents.f32", dtype="<f4")
     assert lat.size == np.prod(cases[0]["latents_shape"])

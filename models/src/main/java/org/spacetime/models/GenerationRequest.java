@@ -14,6 +14,13 @@ public record GenerationRequest(Task task, String prompt, String negativePrompt,
         return new Builder(task);
     }
 
+    /** A builder holding this request's values, to derive a changed one. */
+    public Builder toBuilder() {
+        return new Builder(task).prompt(prompt).negativePrompt(negativePrompt).seed(seed).steps(steps).guidance(guidance)
+                .sampler(sampler).size(width, height).frames(frames).startFrames(startFrames).endFrames(endFrames)
+                .strength(strength).guidanceInterval(guidanceFrom, guidanceTo);
+    }
+
     /** The request with defaults filled from the manifest, checked (diffusers' check_inputs). */
     GenerationRequest resolved(Manifest m) {
         int w = width == 0 ? m.nativeWidth() : width, h = height == 0 ? m.nativeHeight() : height;
@@ -35,7 +42,7 @@ public record GenerationRequest(Task task, String prompt, String negativePrompt,
         }
         if (n < 1 || n > m.framesPerWindow()) {
             throw new IllegalArgumentException("frames " + n + " out of range for one window; accepted 1.."
-                    + m.framesPerWindow() + " (longer clips: LongVideoGenerator)");
+                    + m.framesPerWindow() + " (longer clips: WindowedGenerator)");
         }
         boolean needsStart = task == Task.IMAGE_TO_VIDEO || task == Task.EXTEND_FORWARD || task == Task.CONNECT
                 || task == Task.VIDEO_TO_VIDEO;
@@ -52,7 +59,7 @@ public record GenerationRequest(Task task, String prompt, String negativePrompt,
         if ((prompt == null || prompt.isBlank()) && task == Task.TEXT_TO_VIDEO) {
             throw new IllegalArgumentException("text-to-video needs a non-empty prompt");
         }
-        return new GenerationRequest(task, prompt == null ? "" : prompt, negativePrompt == null ? "" : negativePrompt,
+        return new GenerationRequest(task, PromptText.checked(prompt, "prompt"), PromptText.checked(negativePrompt, "negative prompt"),
                 seed, st, g, sampler, w, h, n, startFrames, endFrames, strength, from, to);
     }
 

@@ -3,7 +3,10 @@ package org.spacetime.models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A model package directory whose manifest was read and whose files exist (models/README.md). */
+/**
+ * A model package directory whose manifest was read and checked, and whose files exist inside it
+ * and match their SHA-256 digests (models/README.md).
+ */
 public record ModelPackage(Path directory, Manifest manifest) {
 
     /** Opens and checks {@code directory}; every problem names the path or field and what is expected. */
@@ -24,11 +27,13 @@ public record ModelPackage(Path directory, Manifest manifest) {
                 throw new InvalidModelPackageException("model.json names " + g.file() + " for role " + g.role()
                         + " but " + f + " does not exist");
             }
+            FileDigests.verify(f, g.sha256(), "files." + g.role() + ".sha256");
         }
         Path tokenizer = inside(dir, m.tokenizerFile(), "text.tokenizer");
         if (!Files.isRegularFile(tokenizer)) {
             throw new InvalidModelPackageException("tokenizer " + tokenizer + " does not exist");
         }
+        FileDigests.verify(tokenizer, m.tokenizerSha256(), "text.tokenizer_sha256");
         return new ModelPackage(dir, m);
     }
 

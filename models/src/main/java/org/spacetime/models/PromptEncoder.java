@@ -39,8 +39,8 @@ final class PromptEncoder implements AutoCloseable {
         Encoding e = tokenizer.encode(prompt == null ? "" : prompt);
         long[] ids = e.getIds();
         if (ids.length > maxTokens) {
-            LOG.warn("prompt has {} tokens; the model reads {}: truncated to \"{}\"", ids.length, maxTokens,
-                    String.join(" ", java.util.Arrays.copyOfRange(e.getTokens(), 1, maxTokens)));
+            LOG.warn("prompt has {} tokens; the model reads {}: truncated to {}", ids.length, maxTokens,
+                    PromptText.shown(String.join(" ", java.util.Arrays.copyOfRange(e.getTokens(), 1, maxTokens))));
         }
         long[] padded = new long[maxTokens];
         long[] mask = new long[maxTokens];

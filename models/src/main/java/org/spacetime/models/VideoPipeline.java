@@ -218,6 +218,7 @@ public final class VideoPipeline {
                 } else {
                     velocity.get(0, v);
                 }
+                requireFinite(v, "denoiser", "step " + (step + 1) + " of " + r.steps() + " of window " + window);
                 scheduler.step(v, step, lat.values);
                 for (int c = 0; c < lat.channels; c++) {
                     for (int f = 0; f < lat.frames; f++) {
@@ -356,6 +357,7 @@ public final class VideoPipeline {
             for (int i = 0; i < z.length; i++) {
                 z[i] = (z[i] - shift) * scale;
             }
+            requireFinite(z, "vae_encoder", f + " frames");
             return z;
         }
     }
@@ -387,24 +389,43 @@ public final class VideoPipeline {
         int frames = all - skip;
         byte[] rgb = new byte[frames * hw * 3];
         try {
+            float sum = 0;   // NaN or infinite if any value is: checked once, not per pixel
             for (int c = 0; c < 3; c++) {
                 for (int f = 0; f < frames; f++) {
                     int base = (c * all + f + skip) * hw;
                     for (int p = 0, o = f * hw * 3 + c; p < hw; p++, o += 3) {
+                        float x = out.get(base + p);
+                        sum += x;
                         // [-1, 1] -> [0, 255], rounded half up (the value is non-negative after the clamp)
-                        float val = Math.max(0f, Math.min(255f, (out.get(base + p) + 1f) * 127.5f));
+                        float val = Math.max(0f, Math.min(255f, (x + 1f) * 127.5f));
                         rgb[o] = (byte) (int) (val + 0.5f);
                     }
                 }
             }
+            requireFinite(new float[] {sum}, "vae_decoder", t + " latent frames");
         } finally {
             pool.giveBack(out);
         }
         return new Video(frames, width, height, rgb);
     }
 
+    /**
+     * A graph that returns NaN or infinite values is broken (or was given a broken package's
+     * scale): stop with an error naming it instead of writing black or garbage frames.
+     */
+    private static void requireFinite(float[] values, String role, String where) {
+        float sum = 0;
+        for (float x : values) {
+            sum += x * 0f;   // 0 for every finite value, NaN for NaN and for an infinity
+        }
+        if (Float.isNaN(sum)) {
+            throw new InvalidModelPackageException("the model's " + role + " graph returned NaN or infinite values ("
+                    + where + "); the model package is broken");
+        }
+    }
+
     /** Puts the given frames back, bit-exact at the request's size. */
-    private Video keepGiven(Video out, GenerationRequest r) {
+    Video keepGiven(Video out, GenerationRequest r) {
         byte[] rgb = out.rgb();
         if (r.startFrames() != null && r.task() != Task.VIDEO_TO_VIDEO && r.task() != Task.EXTEND_BACKWARD) {
             Video s = r.startFrames().resize(r.width(), r.height());
@@ -421,6 +442,16 @@ public final class VideoPipeline {
     }
 
     /** A seamless loop: a clip A, then a bridge generated from A's end back to A's start. */
+    /** Latent frames of a loop's clip that its bridge overlaps at each end. */
+    private static int loopOverlap(int frames, int tf) {
+        return Math.max(1, (frames - 1) / tf / 3);
+    }
+
+    /** Frames of the seamless loop made from a request for {@code frames}: the clip, then the bridge's middle. */
+    static int loopFrames(int frames, int tf) {
+        return frames + frames - 2 * (1 + loopOverlap(frames, tf) * tf) + 1;
+    }
+
     private Video loop(GenerationRequest r, PromptEncoder.Embeddings text, ProgressListener progress, Cancellation cancel)
             throws OrtException {
         GenerationRequest first = new GenerationRequest(Task.TEXT_TO_VIDEO, r.prompt(), r.negativePrompt(), r.seed(),
@@ -429,7 +460,7 @@ public final class VideoPipeline {
         Latents a = plan(first);
         denoise(a, first, text, 0, progress, cancel, noise(a, r.seed()));
         Video clip = decode(a.values, a.frames, r.width(), r.height(), true);
-        int tf = m.temporalFactor(), k = Math.max(1, (clip.frames() - 1) / tf / 3);
+        int tf = m.temporalFactor(), k = loopOverlap(clip.frames(), tf);
         GenerationRequest bridge = new GenerationRequest(Task.CONNECT, r.prompt(), r.negativePrompt(), r.seed() + 1,
                 r.steps(), r.guidance(), r.sampler(), r.width(), r.height(), r.frames(),
                 clip.slice(clip.frames() - (1 + k * tf), clip.frames()), clip.slice(0, k * tf), 0, r.guidanceFrom(),

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,11 +50,11 @@ class PackageValidationTest {
         assertTrue(m.contains("format_version") && m.contains("7") && m.contains("version 1"), m);
         Files.writeString(dir.resolve("model.json"), json.replaceFirst("\"latent_channels\": \\d+,", ""));
         m = fail(dir);
-        assertTrue(m.contains("'latent_channels' is missing"), m);
+        assertTrue(m.contains("'vae.latent_channels' is missing"), m);
         Files.writeString(dir.resolve("model.json"), json.replaceFirst("\"guidance_interval\": \\[\\s*0.5,\\s*0.95\\s*\\]",
                 "\"guidance_interval\": [0.9, 0.5]"));
         m = fail(dir);
-        assertTrue(m.contains("'guidance_interval' is [0.9,0.5]; expected [from, to] with 0 <= from < to <= 1"), m);
+        assertTrue(m.contains("'scheduler.guidance_interval' is [0.9,0.5]; expected [from, to] with 0 <= from < to <= 1"), m);
         Files.writeString(dir.resolve("model.json"), "{not json");
         assertTrue(fail(dir).contains("not a JSON object"));
     }
@@ -73,11 +78,101 @@ class PackageValidationTest {
         assertTrue(m.contains("vae_decoder.onnx") && m.contains("outside the package"), m);
     }
 
+    /** model.json of {@code dir} edited as a JSON tree. */
+    static void edit(Path dir, java.util.function.Consumer<JsonObject> change) throws Exception {
+        JsonObject m = JsonParser.parseString(Files.readString(dir.resolve("model.json"))).getAsJsonObject();
+        change.accept(m);
+        Files.writeString(dir.resolve("model.json"), m.toString());
+    }
+
+    static JsonObject at(JsonObject root, String path) {
+        JsonObject o = root;
+        for (String key : path.split("\\.")) {
+            o = o.getAsJsonObject(key);
+        }
+        return o;
+    }
+
+    /** Replaces a role's file and declares the new file's digest, as a package maker would. */
+    static void replaceGraph(Path dir, String role, byte[] bytes) throws Exception {
+        Files.write(dir.resolve(role + ".onnx"), bytes);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        edit(dir, m -> at(m, "files." + role).addProperty("sha256", sha));
+    }
+
+    @Test
+    void digestsAreRequiredAndVerified() throws Exception {
+        Path dir = copy();
+        String json = Files.readString(dir.resolve("model.json"));
+        edit(dir, m -> at(m, "files.denoiser").addProperty("sha256", "0".repeat(64)));
+        String m = fail(dir);
+        assertTrue(m.contains("denoiser.onnx does not match model.json field 'files.denoiser.sha256'")
+                && m.contains("the manifest says " + "0".repeat(64)), m);
+        Files.writeString(dir.resolve("model.json"), json);
+        edit(dir, j -> at(j, "files.vae_encoder").remove("sha256"));
+        assertTrue(fail(dir).contains("required field 'files.vae_encoder.sha256' is missing"));
+        Files.writeString(dir.resolve("model.json"), json);
+        edit(dir, j -> at(j, "files.vae_encoder").addProperty("sha256", "not hex"));
+        assertTrue(fail(dir).contains("'files.vae_encoder.sha256' is \"not hex\"; expected the file's SHA-256 digest as 64"));
+        // A file changed after the package was made, with the manifest untouched.
+        Files.writeString(dir.resolve("model.json"), json);
+        Files.writeString(dir.resolve("tokenizer.json"), Files.readString(dir.resolve("tokenizer.json")) + " ");
+        assertTrue(fail(dir).contains("tokenizer.json does not match model.json field 'text.tokenizer_sha256'"));
+    }
+
+    @Test
+    void wrongTypesAndRangesNameTheFieldValueAndWhatIsAccepted() throws Exception {
+        Path dir = copy();
+        String json = Files.readString(dir.resolve("model.json"));
+        record Case(java.util.function.Consumer<JsonObject> change, String expected) {}
+        for (Case c : java.util.List.of(
+                new Case(j -> at(j, "files.denoiser").addProperty("inputs", 1),
+                        "field 'files.denoiser.inputs' is 1; expected an array"),
+                new Case(j -> at(j, "files.denoiser").getAsJsonArray("inputs").set(0, new com.google.gson.JsonPrimitive(1)),
+                        "field 'files.denoiser.inputs[0]' is 1; expected an array of {\"name\": string"),
+                new Case(j -> at(j, "files.denoiser").getAsJsonArray("inputs").get(0).getAsJsonObject()
+                                .getAsJsonArray("shape").set(1, new JsonObject()),
+                        "field 'files.denoiser.inputs[0].shape[1]' is {}; expected an integer from 1 to 65536"),
+                new Case(j -> at(j, "files.denoiser").getAsJsonArray("inputs").get(1).getAsJsonObject()
+                                .addProperty("dtype", "float64"),
+                        "field 'files.denoiser.inputs[1].dtype' is \"float64\"; expected \"float32\" or \"int64\""),
+                new Case(j -> at(j, "transformer").add("patch_size", JsonParser.parseString("[1, \"two\", 2]")),
+                        "field 'transformer.patch_size[1]' is \"two\"; expected an integer from 1 to 16"),
+                new Case(j -> at(j, "text").addProperty("max_tokens", 2000000000),
+                        "field 'text.max_tokens' is 2000000000; expected an integer from 1 to 4096"),
+                new Case(j -> at(j, "vae").addProperty("scaling_factor", 0),
+                        "field 'vae.scaling_factor' is 0; expected a number from 1e-6 to 1e6"),
+                new Case(j -> at(j, "video.allowed_sizes").addProperty("max", 100000),
+                        "field 'video.allowed_sizes.max' is 100000; expected an integer from 32 to 4096"),
+                new Case(j -> at(j, "video").addProperty("native_fps", "8"),
+                        "field 'video.native_fps' is \"8\"; expected an integer from 1 to 120"))) {
+            Files.writeString(dir.resolve("model.json"), json);
+            edit(dir, c.change);
+            String m = fail(dir);
+            assertTrue(m.contains(c.expected), m);
+        }
+    }
+
+    /** A graph that returns NaN stops generation with an error naming it; no black frames. */
+    @Test
+    void nanOutputIsAnError() throws Exception {
+        Path dir = copy();
+        try (var in = PackageValidationTest.class.getResourceAsStream("/nan-denoiser.onnx")) {
+            replaceGraph(dir, "denoiser", in.readAllBytes());
+        }
+        try (VideoModel model = VideoModel.load(dir, Device.CPU, 1)) {
+            VideoPipeline pipeline = new VideoPipeline(model);
+            String m = assertThrows(InvalidModelPackageException.class, () -> pipeline.generate(
+                    GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt("a red circle").steps(2).frames(9).build())).getMessage();
+            assertTrue(m.contains("denoiser graph returned NaN or infinite values (step 1 of 2"), m);
+        }
+    }
+
     @Test
     void truncatedOnnxFileIsNamed() throws Exception {
         Path dir = copy();
         byte[] b = Files.readAllBytes(dir.resolve("vae_decoder.onnx"));
-        Files.write(dir.resolve("vae_decoder.onnx"), java.util.Arrays.copyOf(b, b.length / 3));
+        replaceGraph(dir, "vae_decoder", java.util.Arrays.copyOf(b, b.length / 3));   // its digest declared
         String m = fail(dir);
         assertTrue(m.contains("vae_decoder.onnx") && m.contains("truncated"), m);
     }
@@ -86,7 +181,7 @@ class PackageValidationTest {
     void onnxWithWrongIoIsNamed() throws Exception {
         Path dir = copy();
         // The text encoder's graph under the decoder's name: inputs do not match the manifest.
-        Files.copy(dir.resolve("text_encoder.onnx"), dir.resolve("vae_decoder.onnx"), StandardCopyOption.REPLACE_EXISTING);
+        replaceGraph(dir, "vae_decoder", Files.readAllBytes(dir.resolve("text_encoder.onnx")));
         String m = fail(dir);
         assertTrue(m.contains("vae_decoder.onnx") && m.contains("'latents'") && m.contains("input_ids"), m);
     }

@@ -289,8 +289,9 @@ class RuntimeTest {
 
     @Test
     void longStreamHandsOutWindowsWithFlatMemory() {
-        LongVideoGenerator g = new LongVideoGenerator(pipeline, GenerationRequest.builder(Task.TEXT_TO_VIDEO)
-                .prompt("a green square moves right on a black background").steps(2).build(), 2, true);
+        WindowedGenerator g = new WindowedGenerator(pipeline, GenerationRequest.builder(Task.TEXT_TO_VIDEO)
+                .prompt("a green square moves right on a black background").steps(2).build(), 2, true,
+                WindowedGenerator.Checkpoints.NONE);
         List<Integer> frames = new ArrayList<>();
         long heapAt2 = 0;
         try (Cancellation c = new Cancellation()) {

@@ -69,13 +69,19 @@ final class InstalledPlugin {
     }
 
     /**
-     * The README's shell examples (the "Examples" block) that contain {@code marker}, each as one
-     * command line: continuation lines joined, trailing comments dropped. Tests run them as written.
+     * The README's shell examples (the sh blocks of its "Examples" section) that contain
+     * {@code marker}, each as one command line: continuation lines joined, trailing comments
+     * dropped. Tests run them as written.
      */
     List<String> readmeExamples(String marker) throws IOException {
         String readme = Files.readString(root.resolve("README.md"));
-        String block = readme.substring(readme.indexOf("## Examples"));
-        block = block.substring(block.indexOf("```sh") + 5, block.indexOf("```", block.indexOf("```sh") + 5));
+        String section = readme.substring(readme.indexOf("## Examples"));
+        section = section.substring(0, section.indexOf("\n## ", 3));
+        StringBuilder blocks = new StringBuilder();
+        for (int at = section.indexOf("```sh"); at >= 0; at = section.indexOf("```sh", section.indexOf("```", at + 5) + 3)) {
+            blocks.append(section, at + 5, section.indexOf("```", at + 5)).append('\n');
+        }
+        String block = blocks.toString();
         List<String> commands = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (String line : block.split("\n")) {

@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The README's examples that write files or print, run as written (read from README.md, so the
  * README cannot drift from what works): each must exit 0 and leave what it says. The MP4 extension
- * examples are in {@link SpacetimeExtendTest}; the ones that open a window, play, or listen on UDP
- * need a display or a sender and are not run here.
+ * examples are in {@link SpacetimeExtendTest}; the broadcast chains run here with their receivers
+ * and senders; the ones that open a window or play need a display and are not run here.
  */
 class ReadmeExamplesTest {
     @TempDir
@@ -81,6 +81,80 @@ class ReadmeExamplesTest {
     void writesItsClip(String marker, String file, String duration) throws Exception {
         run(marker);
         assertDuration(file, duration);
+    }
+
+    interface Step { void run() throws Exception; }
+
+    /**
+     * Runs the README example with {@code receiverMarker} in the background (a receiver that runs
+     * until Ctrl-C), then {@code sender} after {@code beforeMs}, waits {@code afterMs}, and stops
+     * the receiver as Ctrl-C does (SIGINT; its -e ends the file cleanly).
+     */
+    static void whileRunning(String receiverMarker, long beforeMs, Step sender, long afterMs) throws Exception {
+        String receiver = plugin.readmeExamples(receiverMarker).get(0);
+        Process rx = new ProcessBuilder("bash", "-c", "exec " + receiver).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("receiver.log").toFile()).start();
+        rx.getOutputStream().close();
+        try {
+            Thread.sleep(beforeMs);
+            sender.run();
+            Thread.sleep(afterMs);
+        } finally {
+            new ProcessBuilder("kill", "-INT", Long.toString(rx.pid())).start().waitFor();
+            rx.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            rx.destroyForcibly();
+        }
+    }
+
+    /** The frames of an MPEG-TS file with H.264: their timestamps, decoded. */
+    static List<Long> decodedTimestamps(String file) throws Exception {
+        InstalledPlugin.Result r = plugin.toolIn(dir, Map.of(), 120, "gst-launch-1.0", "-v", "filesrc", "location=" + file,
+                "!", "tsdemux", "!", "h264parse", "!", "avdec_h264", "!", "fakesink", "silent=false");
+        assertEquals(0, r.exitCode(), r.all());
+        return SpacetimeExtendTest.timestamps(r.all());
+    }
+
+    /** 1080i50: interlaced 1920x1080 at 25 frames (50 fields) a second, 4 s of it, in MPEG-TS. */
+    @Test
+    void broadcast1080i50Playout() throws Exception {
+        run("location=playout-1080i50.ts");
+        InstalledPlugin.Result d = plugin.toolIn(dir, Map.of(), 60, "gst-discoverer-1.0", "-v", "playout-1080i50.ts");
+        for (String fact : new String[] {"width=(int)1920", "height=(int)1080", "framerate=(fraction)25/1",
+                "Interlaced: true", "pixel-aspect-ratio=(fraction)1/1"}) {
+            assertTrue(d.stdout().contains(fact), fact + " in " + d.all());
+        }
+        List<Long> pts = decodedTimestamps("playout-1080i50.ts");
+        // A live source's frames carry running time, so videorate also fills the start-up before its first frame.
+        assertTrue(pts.size() >= 95, "4 s at 25 frames a second: " + pts.size());
+        for (int i = 1; i < pts.size(); i++) {
+            assertEquals(40_000_000L, pts.get(i) - pts.get(i - 1), 1_000_000, "frame " + i + " follows without a gap");
+        }
+    }
+
+    /** 720p25 over SRT on the loopback: the receiver gets the stream while the source plays. */
+    @Test
+    void broadcast720p25OverSrt() throws Exception {
+        // The receiver runs until interrupted (Ctrl-C in a terminal); here: until the sender is done.
+        whileRunning("srtsrc uri=srt://127.0.0.1:7001", 1000, () -> run("srtsink uri=srt://:7001"), 2000);
+        List<Long> pts = decodedTimestamps("received.ts");
+        assertTrue(pts.size() >= 90, "4 s at 25 fps received (the first key frame may be missed): " + pts.size());
+        InstalledPlugin.Result d = plugin.toolIn(dir, Map.of(), 60, "gst-discoverer-1.0", "-v", "received.ts");
+        assertTrue(d.stdout().contains("width=(int)1280") && d.stdout().contains("framerate=(fraction)25/1"), d.all());
+    }
+
+    /**
+     * A live RTP input that stalls after 3 s: its output carries on at the input's rate with
+     * generated frames, without a gap, until the receiver is stopped.
+     */
+    @Test
+    void liveRtpInputStallIsFilled() throws Exception {
+        // 5 s for the receiver's JVM and model to start; after the sender, 6 s of stall.
+        whileRunning("location=filled.ts", 5000, () -> run("udpsink host=127.0.0.1 port=5004"), 6000);
+        List<Long> pts = decodedTimestamps("filled.ts");
+        assertTrue(pts.size() >= 8 * 7, "3 s of input and 6 s of stall at 8 fps, less start-up: " + pts.size());
+        for (int i = 1; i < pts.size(); i++) {
+            assertEquals(125_000_000L, pts.get(i) - pts.get(i - 1), 1_000_000, "frame " + i + " follows without a gap");
+        }
     }
 
     @Test

@@ -147,13 +147,7 @@ class SpacetimeExtendTest {
      */
     @Test
     void readmeMp4ExamplesExtendAnEncodedFileForwardAndBackward() throws Exception {
-        Path dir = Files.createDirectories(tmp.resolve("readme-mp4"));
-        Path raw = dir.resolve("world.rgb");
-        Files.write(raw, worldClip());
-        InstalledPlugin.Result made = plugin.toolIn(dir, java.util.Map.of(), 60, "gst-launch-1.0", "-q", "filesrc",
-                "location=" + raw, "!", "rawvideoparse", "width=64", "height=64", "format=rgb", "framerate=8/1", "!",
-                "videoconvert", "!", "x264enc", "!", "mp4mux", "!", "filesink", "location=in.mp4");
-        assertEquals(0, made.exitCode(), made.all());
+        Path dir = encodedWorldClip("readme-mp4", "x264enc", "mp4mux", "in.mp4");
         List<String> examples = plugin.readmeExamples("location=in.mp4");
         assertEquals(2, examples.size(), "the README's forward and backward MP4 examples: " + examples);
         for (String example : examples) {
@@ -175,6 +169,18 @@ class SpacetimeExtendTest {
         assertTrue(duration.stdout().contains("Duration: 0:00:05.5"), duration.all());
     }
 
+    /** A new directory holding the world clip encoded as {@code file}, the input a user has. */
+    static Path encodedWorldClip(String dirName, String encoder, String muxer, String file) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve(dirName));
+        Path raw = dir.resolve("world.rgb");
+        Files.write(raw, worldClip());
+        InstalledPlugin.Result made = plugin.toolIn(dir, java.util.Map.of(), 60, "gst-launch-1.0", "-q", "filesrc",
+                "location=" + raw, "!", "rawvideoparse", "width=64", "height=64", "format=rgb", "framerate=8/1", "!",
+                "videoconvert", "!", encoder, "!", muxer, "!", "filesink", "location=" + file);
+        assertEquals(0, made.exitCode(), made.all());
+        return dir;
+    }
+
     /** Every frame of an encoded file, decoded to packed RGB. */
     static byte[] decode(Path dir, String file) throws Exception {
         Path out = dir.resolve(file + ".rgb");
@@ -185,11 +191,40 @@ class SpacetimeExtendTest {
         return Files.readAllBytes(out);
     }
 
+    /**
+     * A WebM (VP8) file through decodebin, forward and backward: every decoded input frame comes out
+     * bit-exact, the generated frames are there, and the timestamps run on without a gap.
+     */
     @Test
-    void aMissingModelIsAClearErrorAndExitCode1() throws Exception {
+    void webmThroughDecodebinIsExtendedForwardAndBackward() throws Exception {
+        Path dir = encodedWorldClip("webm", "vp8enc", "webmmux", "in.webm");
+        byte[] input = decode(dir, "in.webm");
+        assertEquals(INPUT_FRAMES, input.length / FRAME);
+        String[] head = {"gst-launch-1.0", "-q", "filesrc", "location=" + dir.resolve("in.webm"), "!", "decodebin", "!",
+                "videoconvert", "!", "video/x-raw,format=RGB", "!", "spacetimeextend", "duration=2", "steps=2"};
+        for (String direction : new String[] {"forward", "backward"}) {
+            Path out = dir.resolve(direction + ".rgb");
+            InstalledPlugin.Result r = plugin.tool(180, concat(head, "direction=" + direction, "!", "filesink",
+                    "location=" + out));
+            assertEquals(0, r.exitCode(), r.all());
+            byte[] all = Files.readAllBytes(out);
+            assertEquals(INPUT_FRAMES + 16, all.length / FRAME, direction + ": 12 input frames and 2 s at 8 fps");
+            int at = direction.equals("forward") ? 0 : 16 * FRAME;
+            assertArrayEquals(input, Arrays.copyOfRange(all, at, at + input.length), direction + ": input bit-exact");
+            List<Long> pts = timestamps(plugin.tool(180, verbose(concat(head, "direction=" + direction, "!", "fakesink",
+                    "silent=false"))).all());
+            assertEquals(INPUT_FRAMES + 16, pts.size(), direction + ": " + pts);
+            for (int i = 0; i < pts.size(); i++) {
+                assertEquals(i * 125_000_000L, pts.get(i), direction + ": PTS of frame " + i);
+            }
+        }
+    }
+
+    @Test
+    void aMissingModelFailsTheStateChangeWithAClearError() throws Exception {
         InstalledPlugin.Result r = plugin.tool(60, "gst-launch-1.0", "videotestsrc", "num-buffers=5", "!",
                 "spacetimeextend", "model=/nonexistent/pkg", "!", "fakesink");
-        assertEquals(1, r.exitCode(), r.all());
+        assertEquals(255, r.exitCode(), r.all());
         assertTrue(r.all().contains("/nonexistent/pkg does not exist"), r.all());
     }
 
@@ -204,6 +239,12 @@ class SpacetimeExtendTest {
         assertTrue(r.stdout().contains("Filter/Effect/Video"), r.stdout());
         assertTrue(r.stdout().contains("(1): backward"), r.stdout());
         assertTrue(r.stdout().matches("(?s).*timeout.*Range:\\s+0 -\\s+3600 Default:\\s+1 *\\n.*"), r.stdout());
+        // One GEnum type per choice, shared with spacetimesrc (as GStreamer's own enums are).
+        InstalledPlugin.Result src = plugin.tool(60, "gst-inspect-1.0", "spacetimesrc");
+        for (String e : new String[] {"Enum \"GstSpacetimeSampler\"", "Enum \"GstSpacetimeDevice\""}) {
+            assertTrue(r.stdout().contains(e) && src.stdout().contains(e), e);
+        }
+        assertTrue(r.stdout().contains("Enum \"GstSpacetimeDirection\""), r.stdout());
     }
 
     /** The command with -v instead of -q: fakesink silent=false then prints every buffer's PTS. */

@@ -6,10 +6,10 @@ import org.spacetime.gst.framework.Element;
 import org.spacetime.gst.framework.ElementException;
 import org.spacetime.gst.framework.FlushingException;
 import org.spacetime.models.GenerationRequest;
-import org.spacetime.models.LongVideoGenerator;
 import org.spacetime.models.Manifest;
 import org.spacetime.models.Video;
 import org.spacetime.models.VideoPipeline;
+import org.spacetime.models.WindowedGenerator;
 
 /**
  * Frames that continue a stream after its last frame: model windows generated one ahead on a
@@ -18,10 +18,9 @@ import org.spacetime.models.VideoPipeline;
  * shown are kept, so an endless continuation runs in flat memory.
  */
 final class Continuation implements AutoCloseable {
-    private final LongVideoGenerator generator;
+    private final WindowedGenerator generator;
     private final WindowPrefetcher prefetcher;
     private final double modelFps, streamFps;
-    private final int givenFrames;
     private final long lastModelFrame;                  // -1: endless
     private final ArrayDeque<Video> pending = new ArrayDeque<>();   // model frames firstPending, firstPending + 1, ...
     private long firstPending = 1;                      // model frame 1 is the first after the last given one
@@ -31,20 +30,20 @@ final class Continuation implements AutoCloseable {
      * @param request an EXTEND_FORWARD request whose start frames (1 + 4k at the model's rate) end at
      *     the stream's last frame
      * @param streamFrames how many stream frames will be asked for, or -1 for an endless continuation
+     * @param settings whose prompts are read once per window (they may change while PLAYING)
      */
     Continuation(Element element, String what, VideoPipeline pipeline, GenerationRequest request, Manifest m,
-                 double streamFps, long streamFrames) {
-        this.generator = new LongVideoGenerator(pipeline, request, 2, true);
+                 double streamFps, long streamFrames, GenerationSettings settings) {
+        // A continuation only moves forward: no checkpoints, memory flat however long it runs.
+        this.generator = new WindowedGenerator(pipeline, request, 2, true, WindowedGenerator.Checkpoints.NONE);
         this.modelFps = m.nativeFps();
         this.streamFps = streamFps;
-        this.givenFrames = request.startFrames().frames();
         this.lastModelFrame = streamFrames < 0 ? -1 : modelFrame(streamFrames - 1);
-        int windows = 0;
-        if (lastModelFrame >= 0) {
-            long afterFirst = Math.max(0, lastModelFrame - (generator.framesIn(0) - givenFrames));
-            windows = 1 + (int) ((afterFirst + generator.framesIn(1) - 1) / generator.framesIn(1));
-        }
-        this.prefetcher = new WindowPrefetcher(element, what, windows, (i, progress, cancel) -> generator.next(progress, cancel));
+        int windows = lastModelFrame < 0 ? 0 : generator.windowsFor(lastModelFrame);
+        this.prefetcher = new WindowPrefetcher(element, what, windows, (i, progress, cancel) -> {
+            generator.setPrompt(settings.prompt(), settings.negativePrompt());
+            return generator.window(i, progress, cancel);
+        });
     }
 
     /** The model frame (1 = the first after the given ones) shown as stream frame {@code j} (0 = the first after the input). */
@@ -59,9 +58,9 @@ final class Continuation implements AutoCloseable {
     Video frame(long j) throws ElementException, FlushingException {
         long m = modelFrame(j);
         while (firstPending + pending.size() <= m) {
-            long through = firstPending + pending.size() - 1 + generator.framesIn(window) - (window == 0 ? givenFrames : 0);
+            long through = firstPending + pending.size() - 1 + generator.framesIn(window);
             Video w = prefetcher.take(window, lastModelFrame < 0 || through < lastModelFrame);
-            for (int f = window == 0 ? givenFrames : 0; f < w.frames(); f++) {
+            for (int f = 0; f < w.frames(); f++) {
                 pending.add(w.slice(f, f + 1));
             }
             window++;

@@ -10,6 +10,7 @@ import org.spacetime.gst.framework.ErrorCode;
 import org.spacetime.gst.framework.Property;
 import org.spacetime.models.GenerationRequest;
 import org.spacetime.models.InvalidModelPackageException;
+import org.spacetime.models.PromptText;
 import org.spacetime.models.Task;
 import org.spacetime.models.VideoModel;
 
@@ -18,7 +19,9 @@ import org.spacetime.models.VideoModel;
  * declared once, and how they become a loaded model and a request.
  */
 final class GenerationSettings {
-    String prompt = "", negativePrompt = "", model = "";
+    /** The prompts may change while PLAYING (read once per window, as textoverlay reads its text per frame). */
+    volatile String prompt = "", negativePrompt = "";
+    String model = "";
     long seed;
     int steps;
     double guidance = -1;
@@ -28,10 +31,12 @@ final class GenerationSettings {
     /** The shared properties of an element whose settings {@code of} returns. */
     static <E extends Element> List<Property<E>> properties(Function<E, GenerationSettings> of, String promptBlurb) {
         return List.of(
-                Property.<E>ofString("prompt", "Prompt", promptBlurb, "", e -> of.apply(e).prompt, (e, v) -> of.apply(e).prompt = v),
+                Property.<E>ofString("prompt", "Prompt", promptBlurb + "; may change while PLAYING: applies from "
+                        + "the next window generated", "", e -> of.apply(e).prompt, (e, v) -> of.apply(e).prompt = v)
+                        .mutablePlaying(),
                 Property.<E>ofString("negative-prompt", "Negative prompt",
-                        "What the video should not show (guidance pushes away from it)", "",
-                        e -> of.apply(e).negativePrompt, (e, v) -> of.apply(e).negativePrompt = v),
+                        "What the video should not show (guidance pushes away from it); may change while PLAYING", "",
+                        e -> of.apply(e).negativePrompt, (e, v) -> of.apply(e).negativePrompt = v).mutablePlaying(),
                 Property.<E>ofString("model", "Model package", "Directory of the model package "
                         + "(models/README.md); empty: the shipped default model", "",
                         e -> of.apply(e).model, (e, v) -> of.apply(e).model = v),
@@ -45,6 +50,14 @@ final class GenerationSettings {
                         SamplerChoice.class, SamplerChoice.DPMPP_2M, e -> of.apply(e).sampler, (e, v) -> of.apply(e).sampler = v),
                 Property.<E, DeviceChoice>ofChoice("device", "Device", "Where the model runs",
                         DeviceChoice.class, DeviceChoice.AUTO, e -> of.apply(e).device, (e, v) -> of.apply(e).device = v));
+    }
+
+    String prompt() {
+        return prompt == null ? "" : prompt;
+    }
+
+    String negativePrompt() {
+        return negativePrompt == null ? "" : negativePrompt;
     }
 
     /** The model package directory these settings name. */
@@ -61,12 +74,21 @@ final class GenerationSettings {
         }
     }
 
-    /** An empty prompt where one is needed is an error that says what is accepted. */
-    void requirePrompt() throws ElementException {
-        if (prompt == null || prompt.isBlank()) {
+    /**
+     * Checks the prompts before streaming: an empty prompt where one is {@code required}, or one
+     * longer than the limit, is an error that says what is accepted.
+     */
+    void checkPrompts(boolean required) throws ElementException {
+        if (required && (prompt == null || prompt.isBlank())) {
             throw new ElementException(ErrorCode.RESOURCE_SETTINGS,
                     "prompt is empty: set prompt=\"...\" (for the default model a World v1 caption, e.g. "
                             + "\"a red circle moves left on a black background\")");
+        }
+        try {
+            PromptText.checked(prompt, "prompt");
+            PromptText.checked(negativePrompt, "negative-prompt");
+        } catch (IllegalArgumentException e) {
+            throw new ElementException(ErrorCode.RESOURCE_SETTINGS, e.getMessage(), e);
         }
     }
 

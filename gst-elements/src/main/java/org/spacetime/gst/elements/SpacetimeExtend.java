@@ -24,6 +24,7 @@ import org.spacetime.models.Task;
 import org.spacetime.models.Video;
 import org.spacetime.models.VideoModel;
 import org.spacetime.models.VideoPipeline;
+import org.spacetime.models.WindowedGenerator;
 
 /**
  * spacetimeextend: passes its input through untouched and continues it with generated frames.
@@ -167,10 +168,15 @@ public final class SpacetimeExtend extends PadElement {
     private volatile State state;
 
     @Override
-    protected void beforeStateChange(StateChange change) {
+    protected void beforeStateChange(StateChange change) throws ElementException {
         State s = state;
         if (change == StateChange.READY_TO_PAUSED) {
-            state = new State();
+            // Settings and the model package are checked here, before streaming, so a bad one
+            // fails the state change with its error (as filesrc does) instead of the first buffer.
+            State fresh = new State();
+            generation.checkPrompts(false);
+            loadModel(fresh);
+            state = fresh;
         } else if (change == StateChange.PLAYING_TO_PAUSED && s != null) {
             s.playing = false;
             if (s.filler != null) {
@@ -253,6 +259,13 @@ public final class SpacetimeExtend extends PadElement {
                 throw e;
             }
         }
+        if (buffer.pts() == Buffer.CLOCK_TIME_NONE) {
+            // Input without timestamps is stamped from its frame rate, after the frame before: the
+            // held context is trimmed by time, and generated frames are stamped after the input.
+            buffer = buffer.makeWritable();
+            long pts = Math.max(0, s.endPts);
+            buffer.setPts(pts).setDuration(s.format.frameTime(1));
+        }
         if (settings.direction == DirectionChoice.BACKWARD) {
             return chainBackward(s, buffer);
         }
@@ -314,6 +327,7 @@ public final class SpacetimeExtend extends PadElement {
 
     private int chainBackward(State s, Buffer buffer) throws ElementException {
         if (s.leadInDone) {
+            remember(s, buffer);
             return push(shifted(s, buffer));
         }
         remember(s, buffer);
@@ -529,7 +543,8 @@ public final class SpacetimeExtend extends PadElement {
         given = given.slice(given.frames() - (1 + (given.frames() - 1) / tf * tf), given.frames());   // 1 + 4k frames
         GenerationRequest request = generation.request(Task.EXTEND_FORWARD, s.format.modelWidth, s.format.modelHeight)
                 .startFrames(given).build();
-        return new Continuation(this, what, new VideoPipeline(s.model), request, s.manifest, s.format.fps, streamFrames);
+        return new Continuation(this, what, new VideoPipeline(s.model), request, s.manifest, s.format.fps, streamFrames,
+                generation);
     }
 
     /** Backward: generates the lead-in, pushes it, then the held input, all shifted by its length. */
@@ -548,20 +563,18 @@ public final class SpacetimeExtend extends PadElement {
         long total = Math.round(settings.duration * s.format.fps);
         long leadIn = s.format.frameTime(total);
         int modelFrames = (int) Math.ceil(settings.duration * s.manifest.nativeFps());
-        VideoPipeline pipeline = new VideoPipeline(s.model);
-        List<Video> before = new ArrayList<>();    // model frames before the input, nearest first
-        Video[] earliest = {given.slice(0, given.frames() / tf * tf)};
-        int windows = (int) Math.ceil((double) modelFrames / (s.manifest.framesPerWindow() - earliest[0].frames()));
+        GenerationRequest request = generation.request(Task.EXTEND_BACKWARD, s.format.modelWidth, s.format.modelHeight)
+                .endFrames(given).build();
+        WindowedGenerator generator = new WindowedGenerator(new VideoPipeline(s.model), request, 2, false,
+                WindowedGenerator.Checkpoints.NONE);
+        int windows = generator.windowsFor(modelFrames);
         s.replace(new WindowPrefetcher(this, "extend backward", windows, (i, progress, cancel) -> {
-            GenerationRequest r = generation.request(Task.EXTEND_BACKWARD, s.format.modelWidth, s.format.modelHeight)
-                    .endFrames(earliest[0]).seed(generation.seed + i).build();
-            Video w = pipeline.generate(r, progress, cancel);
-            Video fresh = w.slice(0, w.frames() - earliest[0].frames());
-            earliest[0] = w.slice(0, earliest[0].frames());
-            return fresh;
+            generator.setPrompt(generation.prompt(), generation.negativePrompt());
+            return generator.window(i, progress, cancel);
         }), null);
-        for (int window = 0; before.size() < modelFrames; window++) {
-            Video fresh = s.prefetcher.take(window, false);
+        List<Video> before = new ArrayList<>();    // model frames before the input, nearest first
+        for (int window = 0; window < windows; window++) {
+            Video fresh = s.prefetcher.take(window, window + 1 < windows);
             for (int f = fresh.frames() - 1; f >= 0; f--) {
                 before.add(fresh.slice(f, f + 1));
             }

@@ -16,12 +16,13 @@ import org.spacetime.gst.framework.UriHandler;
 import org.spacetime.gst.framework.VideoConverter;
 import org.spacetime.gst.framework.VideoInfo;
 import org.spacetime.models.GenerationRequest;
-import org.spacetime.models.LongVideoGenerator;
 import org.spacetime.models.Manifest;
 import org.spacetime.models.Task;
 import org.spacetime.models.Video;
+import org.spacetime.models.PromptText;
 import org.spacetime.models.VideoModel;
 import org.spacetime.models.VideoPipeline;
+import org.spacetime.models.WindowedGenerator;
 
 /**
  * spacetimesrc: generates video from a text prompt (and optionally a first image). Windows are
@@ -54,23 +55,29 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
             .rank(256)
             .build();
 
-    /** Property values besides the shared generation settings (read at start). */
+    /** Property values besides the shared generation settings (copied into the State at start). */
     static final class Settings {
-        double duration;
-        String image = "";
-        boolean loop, live;
+        volatile double duration;
+        volatile String image = "";
+        volatile boolean loop, live;
+
+        Config snapshot() {
+            return new Config(duration, image, loop, live);
+        }
     }
+
+    /** The settings a stream runs with: fixed from start() to stop(), whatever the application sets meanwhile. */
+    record Config(double duration, String image, boolean loop, boolean live) {}
 
     /** What exists between start() and stop(). */
     private static final class State {
+        final Config config;
         VideoModel model;
         Video image;
-        ElementException failure;
         VideoInfo info;
         VideoConverter output;  // model RGB -> the negotiated format (GstVideoConverter)
         Manifest manifest;
-        LongVideoGenerator generator;
-        Video loopClip;
+        WindowedGenerator generator;
         WindowPrefetcher prefetcher;
         final ArrayDeque<byte[]> frames = new ArrayDeque<>();
         long produced;          // index of the next frame handed out
@@ -79,6 +86,10 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
         long stopNanos = -1;    // the segment's stop
         int nextWindow;
         long liveBase = -1;     // running time of frame 0 in live mode
+
+        State(Config config) {
+            this.config = config;
+        }
     }
 
     final GenerationSettings generation = new GenerationSettings();
@@ -86,24 +97,22 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
     private volatile State state;
 
     /**
-     * Loads the model and the image. A bad setting is kept and raised by the first create(), from
-     * the streaming thread: an error there ends gst-launch with exit code 1 and a clear message,
-     * where a failed state change would only say that the pipeline does not want to pause.
+     * Checks the settings and loads the image and the model: a bad one fails the state change with
+     * its error, before streaming, as filesrc does (an error from the first buffer races with
+     * gst-launch's preroll and hung it in about 3 % of runs).
      */
     @Override
-    protected void start() {
-        State s = new State();
-        state = s;
-        try {
-            generation.requirePrompt();
-            if (!settings.image.isEmpty()) {
-                s.image = ImageFile.read(settings.image);
-            }
-            s.model = generation.loadModel();
-            s.manifest = s.model.manifest();
-        } catch (ElementException e) {
-            s.failure = e;
+    protected void start() throws ElementException {
+        generation.checkPrompts(true);
+        State s = new State(settings.snapshot());
+        if (!s.config.image().isEmpty()) {
+            s.image = ImageFile.read(s.config.image());
         }
+        s.model = generation.loadModel();
+        s.manifest = s.model.manifest();
+        state = s;
+        log.debug("started: model {}, prompt {}, seed {}, {}", s.manifest.name(), PromptText.shown(generation.prompt()),
+                generation.seed, s.config);
     }
 
     @Override
@@ -180,11 +189,9 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
     @Override
     protected void setCaps(Caps caps) throws ElementException {
         State s = state;
-        if (s.failure != null) {
-            return;    // reported by create()
-        }
         Manifest m = s.manifest;
         VideoInfo info = VideoInfo.of(caps);
+        log.debug("caps {}", caps);
         if (info.fpsN() != m.nativeFps() * info.fpsD()) {
             throw new ElementException(ErrorCode.CORE_NEGOTIATION, "model " + m.name() + " makes " + m.nativeFps()
                     + " frames per second; caps ask for " + caps + " (accepted: framerate=" + m.nativeFps() + "/1)");
@@ -198,7 +205,6 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
             s.prefetcher.close();
             s.frames.clear();
             s.seekFrame = s.produced;
-            s.loopClip = null;
         }
         VideoConverter output = VideoConverter.between(StreamFormat.modelCaps(info.width(), info.height(), info), caps.toString());
         if (s.output != null) {
@@ -206,36 +212,33 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
         }
         s.output = output;
         s.info = info;
-        s.total = settings.duration > 0 ? Math.round(settings.duration * m.nativeFps()) : -1;
-        Task task = s.image != null ? Task.IMAGE_TO_VIDEO : Task.TEXT_TO_VIDEO;
-        GenerationRequest request = generation.request(settings.loop ? Task.LOOP : task, info.width(), info.height())
-                .startFrames(s.image).build();
-        VideoPipeline pipeline = new VideoPipeline(s.model);
-        s.generator = settings.loop ? null : new LongVideoGenerator(pipeline, request, 2, true);
-        String what = "\"" + generation.prompt + "\"";
-        int windows = settings.loop ? 1 : s.total > 0 ? s.generator.locate(s.total - 1)[0] + 1 : 0;
-        s.prefetcher = new WindowPrefetcher(this, what, windows, (index, progress, cancel) -> {
-            if (settings.loop) {       // one seamless clip, generated once and repeated
-                if (s.loopClip == null) {
-                    s.loopClip = pipeline.generate(request, progress, cancel);
-                }
-                return s.loopClip;
-            }
-            if (s.generator.windowsDone() != index) {
-                s.generator.seek(index, progress, cancel);
-            }
-            return s.generator.next(progress, cancel);
+        Config c = s.config;
+        s.total = c.duration() > 0 ? Math.round(c.duration() * m.nativeFps()) : -1;
+        Task task = c.loop() ? Task.LOOP : s.image != null ? Task.IMAGE_TO_VIDEO : Task.TEXT_TO_VIDEO;
+        GenerationRequest request = generation.request(task, info.width(), info.height()).startFrames(s.image).build();
+        // Seeking back needs checkpoints; an endless or live stream never seeks back, so keeps none.
+        WindowedGenerator.Checkpoints policy = c.live() || s.total < 0 ? WindowedGenerator.Checkpoints.NONE
+                : WindowedGenerator.Checkpoints.bounded(64);
+        WindowedGenerator generator = new WindowedGenerator(new VideoPipeline(s.model), request, 2, true, policy);
+        s.generator = generator;
+        int windows = c.loop() ? 1 : generator.windowsFor(s.total);
+        s.prefetcher = new WindowPrefetcher(this, PromptText.shown(generation.prompt()), windows, (index, progress, cancel) -> {
+            generator.setPrompt(generation.prompt(), generation.negativePrompt());   // may change while PLAYING
+            return generator.window(index, progress, cancel);
         });
     }
 
     @Override
     protected long durationNanos() {
-        return settings.duration > 0 ? Math.round(settings.duration * 1e9) : -1;
+        State s = state;
+        double duration = s != null ? s.config.duration() : settings.snapshot().duration();
+        return duration > 0 ? Math.round(duration * 1e9) : -1;
     }
 
     @Override
     protected boolean isSeekable() {
-        return !settings.live;
+        State s = state;
+        return !(s != null ? s.config.live() : settings.live);
     }
 
     /** Remembers the target frame; create() moves there (the streaming thread is stopped now). */
@@ -250,6 +253,7 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
             long frame = Math.max(0, segment.start()) * fps / 1_000_000_000L;
             s.stopNanos = segment.stop();
             s.seekFrame = frame == s.produced ? -1 : frame;    // the queued frames already start there
+            log.debug("seek to frame {} (segment {} to {} ns)", frame, segment.start(), segment.stop());
         }
         return true;
     }
@@ -258,15 +262,12 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
     protected long latencyNanos() {
         State s = state;
         // Live frames are timestamped when ready and handed out at once: at most one frame late.
-        return settings.live && s != null && s.manifest != null ? 1_000_000_000L / s.manifest.nativeFps() : -1;
+        return s != null && s.config.live() && s.manifest != null ? 1_000_000_000L / s.manifest.nativeFps() : -1;
     }
 
     @Override
     protected Buffer create() throws ElementException, FlushingException {
         State s = state;
-        if (s.failure != null) {
-            throw s.failure;
-        }
         if (s.seekFrame >= 0) {
             moveTo(s, s.seekFrame);
             s.seekFrame = -1;
@@ -285,20 +286,22 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
         Buffer b = s.output.convert(rgb);
         long n = s.produced++;
         long duration = s.info.frameTime(n + 1) - pts;
-        if (settings.live) {
+        if (s.config.live()) {
             if (s.liveBase < 0) {
                 s.liveBase = Math.max(0, runningTime());
             }
             pts += s.liveBase;
         }
         b.setPts(pts).setDuration(duration).setOffset(n).setOffsetEnd(n + 1);
+        log.trace("frame {} at {} ns", n, pts);
         return b;
     }
 
     /** Queues the next window's frames from frame {@code skip} of it on; starts on the one after. */
     private void queueWindow(State s, int skip) throws ElementException, FlushingException {
         int index = s.nextWindow;
-        Video v = s.prefetcher.take(index, !settings.loop && (s.total < 0 || framesThrough(s, index) < s.total));
+        log.debug("window {} from frame {} of it", index, skip);
+        Video v = s.prefetcher.take(index, !s.config.loop() && (s.total < 0 || framesThrough(s, index) < s.total));
         s.nextWindow++;
         for (int i = skip; i < v.frames(); i++) {
             s.frames.add(v.slice(i, i + 1).rgb());
@@ -314,19 +317,6 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
     private void moveTo(State s, long frame) throws ElementException, FlushingException {
         s.frames.clear();
         s.produced = frame;
-        if (settings.loop) {
-            s.nextWindow = 0;
-            if (s.loopClip == null) {
-                queueWindow(s, 0);
-                s.frames.clear();
-            }
-            s.nextWindow = 1;
-            int at = (int) (frame % s.loopClip.frames());
-            for (int i = at; i < s.loopClip.frames(); i++) {
-                s.frames.add(s.loopClip.slice(i, i + 1).rgb());
-            }
-            return;
-        }
         int[] where = s.generator.locate(frame);
         s.nextWindow = where[0];
         queueWindow(s, where[1]);

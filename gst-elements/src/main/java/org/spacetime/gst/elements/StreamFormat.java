@@ -3,6 +3,7 @@ package org.spacetime.gst.elements;
 import org.spacetime.gst.framework.Buffer;
 import org.spacetime.gst.framework.Caps;
 import org.spacetime.gst.framework.ElementException;
+import org.spacetime.gst.framework.ErrorCode;
 import org.spacetime.gst.framework.VideoConverter;
 import org.spacetime.gst.framework.VideoInfo;
 import org.spacetime.models.Manifest;
@@ -16,6 +17,9 @@ import org.spacetime.models.Video;
  * stream's aspect ratio as far as the model allows.
  */
 final class StreamFormat implements AutoCloseable {
+    /** Largest input frames accepted (models/README.md, limits): 8K (8192x4320, 7680x4320) fits. */
+    static final int MAX_SIDE = 8192;
+    static final long MAX_PIXELS = 8192L * 4352;
     final VideoInfo info;
     final int modelWidth, modelHeight;
     /** Frames per second of the stream; the model's rate where the caps say 0/1 (variable). */
@@ -24,6 +28,11 @@ final class StreamFormat implements AutoCloseable {
 
     StreamFormat(Caps caps, Manifest m) throws ElementException {
         this.info = VideoInfo.of(caps);
+        if (info.width() > MAX_SIDE || info.height() > MAX_SIDE || (long) info.width() * info.height() > MAX_PIXELS) {
+            throw new ElementException(ErrorCode.STREAM_FORMAT, "input frames of " + info.width() + "x" + info.height()
+                    + " are larger than spacetimeextend accepts: at most " + MAX_SIDE + " pixels a side and " + MAX_PIXELS
+                    + " pixels a frame (8192x4352); scale the input down first (videoscale)");
+        }
         this.fps = info.fpsN() > 0 ? (double) info.fpsN() / info.fpsD() : m.nativeFps();
         double aspect = (double) info.width() / info.height();
         int w = m.nativeWidth(), h = m.nativeHeight();

@@ -9,6 +9,7 @@ import org.spacetime.gst.framework.Element;
 import org.spacetime.gst.framework.ElementException;
 import org.spacetime.gst.framework.ErrorCode;
 import org.spacetime.gst.framework.FlushingException;
+import org.spacetime.gst.framework.GstDebugLog;
 import org.spacetime.models.Cancellation;
 import org.spacetime.models.ProgressListener;
 import org.spacetime.models.Video;
@@ -45,6 +46,8 @@ final class WindowPrefetcher implements AutoCloseable {
     private volatile Cancellation cancellation = new Cancellation();
     private Future<Video> pending;
     private int pendingIndex = -1;
+    /** The window the streaming thread is blocked on, or -1. */
+    private volatile int waitingFor = -1;
 
     /**
      * @param what what is generated, for the progress text
@@ -63,6 +66,7 @@ final class WindowPrefetcher implements AutoCloseable {
      * when {@code prefetchNext}.
      */
     Video take(int index, boolean prefetchNext) throws ElementException, FlushingException {
+        waitingFor = index;
         if (pendingIndex != index) {
             discardPending();
             submit(index);
@@ -70,7 +74,12 @@ final class WindowPrefetcher implements AutoCloseable {
         Future<Video> f = pending;
         pending = null;
         pendingIndex = -1;
-        Video v = await(f);
+        Video v;
+        try {
+            v = await(f);
+        } finally {
+            waitingFor = -1;
+        }
         if (prefetchNext) {
             submit(index + 1);
         }
@@ -111,24 +120,62 @@ final class WindowPrefetcher implements AutoCloseable {
         Cancellation cancel = cancellation;
         pendingIndex = index;
         pending = worker.submit(() -> {
-            element.postProgress("START", "generate", progressText(index, 0, ""));
+            GstDebugLog.workingFor(element);
+            Announcer bus = new Announcer(index);
             try {
                 Video v = windows.window(index, (w, step, total) -> {
                     element.postElementMessage("spacetime-progress, window=(int)" + index + ", windows=(int)" + windowCount
                             + ", step=(int)" + step + ", total=(int)" + total);
-                    element.postProgress("CONTINUE", "generate", progressText(index, (double) step / total,
-                            ", step " + step + "/" + total));
+                    double ofWindow = (double) step / total;
+                    bus.post("CONTINUE", progressText(index, ofWindow, ", step " + step + "/" + total), ofWindow,
+                            (double) (step - 1) / total);
                 }, cancel);
-                element.postProgress("COMPLETE", "generate", progressText(index, 1, " done"));
+                bus.post("COMPLETE", progressText(index, 1, " done"), 1, 1);
                 return v;
             } catch (Cancellation.CancelledException e) {
-                element.postProgress("CANCELED", "generate", what + ": window " + (index + 1) + " interrupted");
+                bus.post("CANCELED", what + ": window " + (index + 1) + " interrupted", 0, 0);
                 throw e;
             } catch (RuntimeException e) {
-                element.postProgress("ERROR", "generate", what + ": window " + (index + 1) + " failed");
+                bus.post("ERROR", what + ": window " + (index + 1) + " failed", 0, 0);
                 throw e;
             }
         });
+    }
+
+    /**
+     * GST_MESSAGE_PROGRESS for one window, posted only while the stream waits for that window: a
+     * window made ahead in the background is not an operation the application waits on (gst-launch
+     * holds a prerolled pipeline in PAUSED until every started operation completes, which made the
+     * first frames wait for two windows).
+     */
+    private final class Announcer {
+        private final int index;
+        private boolean started;
+
+        Announcer(int index) {
+            this.index = index;
+        }
+
+        /** @param before how much of the window was done before this event (where a START begins) */
+        void post(String type, String text, double ofWindow, double before) {
+            if (!started) {
+                if (waitingFor != index || !type.equals("CONTINUE") && !type.equals("COMPLETE")) {
+                    return;
+                }
+                started = true;
+                element.postProgress("START", "generate", progressText(index, before, ""), percent(index, before));
+            }
+            element.postProgress(type, "generate", text, percent(index, ofWindow));
+        }
+    }
+
+    /** The share of the job done: of all windows, or of the current one when the count is unknown (endless). */
+    private double done(int index, double ofWindow) {
+        return windowCount > 0 ? Math.min(1, (index + ofWindow) / windowCount) : ofWindow;
+    }
+
+    private int percent(int index, double ofWindow) {
+        return (int) Math.round(done(index, ofWindow) * 100);
     }
 
     /**
@@ -137,7 +184,7 @@ final class WindowPrefetcher implements AutoCloseable {
      * @param ofWindow how much of window {@code index} is done, 0 to 1
      */
     String progressText(int index, double ofWindow, String detail) {
-        double done = windowCount > 0 ? Math.min(1, (index + ofWindow) / windowCount) : ofWindow;
+        double done = done(index, ofWindow);
         int bar = 20, filled = (int) Math.round(done * bar);
         return what + ": [" + "#".repeat(filled) + ".".repeat(bar - filled) + "] " + Math.round(done * 100) + "%, window "
                 + (index + 1) + (windowCount > 0 ? "/" + windowCount : "") + detail;

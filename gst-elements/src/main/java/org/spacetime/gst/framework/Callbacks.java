@@ -12,6 +12,7 @@ import com.sun.jna.Pointer;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.apache.logging.log4j.ThreadContext;
 import org.spacetime.gst.jna.GLib;
 import org.spacetime.gst.jna.Gst;
 
@@ -292,12 +293,18 @@ final class Callbacks {
 
     // ----- helpers
 
+    /** The Java peer of an instance; what this thread logs from now on names that element (GstDebugLog). */
     private static Element peer(Pointer instance) {
         Element p = PEERS.get(Pointer.nativeValue(instance));
         if (p == null) {
             throw new IllegalStateException("no Java peer for instance " + instance);
         }
+        ThreadContext.put(GstDebugLog.ELEMENT, Long.toString(Pointer.nativeValue(instance)));
         return p;
+    }
+
+    static Element peerOrNull(long address) {
+        return PEERS.get(address);
     }
 
     private static PushSource source(Pointer src) {

@@ -3,11 +3,13 @@ package org.spacetime.gst.framework;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.spacetime.gst.jna.GLib;
+import org.spacetime.gst.jna.GObject;
 import org.spacetime.gst.jna.Gst;
 
 /**
@@ -58,18 +60,33 @@ public abstract class Element {
     /** Reports a failure of element code: ElementException keeps its code, anything else is a stream failure. */
     final void postFailure(Throwable t) {
         if (t instanceof ElementException e) {
-            postError(e.code(), e.getMessage(), stackTrace(e));
+            // An expected failure with a clear message: the debug text names where it came from and
+            // its causes, as a C element's does; the stack trace goes to the debug log only.
+            log.debug("{}", e.getMessage(), e);
+            postError(e.code(), e.getMessage(), origin(e));
         } else {
             postError(ErrorCode.STREAM_FAILED, "Internal error in " + type.factoryName + ": " + t,
                     stackTrace(t));
         }
     }
 
-    /** GST_MESSAGE_PROGRESS: type one of START, CONTINUE, COMPLETE, CANCELED, ERROR. */
-    public final void postProgress(String type, String code, String text) {
+    /**
+     * GST_MESSAGE_PROGRESS: type one of START, CONTINUE, COMPLETE, CANCELED, ERROR, with the work's
+     * {@code percent} done (0-100) in the message's own field, for applications that draw a bar.
+     */
+    public final void postProgress(String type, String code, String text, int percent) {
         Pointer msg = Gst.gst_message_new_progress(self, Layout.get().constant("GST_PROGRESS_TYPE_" + type), code, text);
+        // The new message is ours until posted, so its structure may be written.
+        Memory value = new Memory(24);   // sizeof(GValue)
+        value.clear();
+        GObject.g_value_init(value, G_TYPE_INT);
+        GObject.g_value_set_int(value, Math.max(0, Math.min(100, percent)));
+        Gst.gst_structure_set_value(Gst.gst_message_get_structure(msg), "percent", value);
+        GObject.g_value_unset(value);
         Gst.gst_element_post_message(self, msg);
     }
+
+    private static final long G_TYPE_INT = 6 << 2;   // G_TYPE_MAKE_FUNDAMENTAL(6)
 
     /** Tells the pipeline that this element's latency changed (it queries and redistributes latency). */
     public final void postLatencyChanged() {
@@ -97,6 +114,16 @@ public abstract class Element {
         } finally {
             GLib.g_free(p);
         }
+    }
+
+    /** Where an expected failure was raised, and the messages of its causes. */
+    static String origin(Throwable t) {
+        StackTraceElement at = t.getStackTrace().length > 0 ? t.getStackTrace()[0] : null;
+        StringBuilder b = new StringBuilder(at == null ? "" : at.getClassName() + "." + at.getMethodName() + "()");
+        for (Throwable c = t.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            b.append("; caused by ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+        }
+        return b.toString();
     }
 
     static String stackTrace(Throwable t) {

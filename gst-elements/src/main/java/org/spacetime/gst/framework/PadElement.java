@@ -65,10 +65,11 @@ public abstract class PadElement extends Element {
     }
 
     /**
-     * Called before GstElement changes state: the place to interrupt work that blocks the
-     * streaming thread (pads are deactivated next, which waits for that thread).
+     * Called before GstElement changes state: the place to check settings and open resources
+     * (READY_TO_PAUSED; throw to fail the change with the error posted, as filesrc does) and to
+     * interrupt work that blocks the streaming thread (pads are deactivated next, which waits for it).
      */
-    protected void beforeStateChange(StateChange change) {}
+    protected void beforeStateChange(StateChange change) throws ElementException {}
 
     /** Called after a successful state change: the place to drop state (e.g. after PAUSED_TO_READY). */
     protected void afterStateChange(StateChange change) {}
@@ -78,7 +79,11 @@ public abstract class PadElement extends Element {
     }
 
     protected final int push(Buffer buffer) {
-        return Gst.gst_pad_push(srcPad, buffer.handle());
+        try {
+            return Gst.gst_pad_push(srcPad, buffer.handle());
+        } finally {
+            GstDebugLog.workingFor(this);   // downstream Java elements named themselves on this thread
+        }
     }
 
     protected final boolean pushEvent(Pointer event) {

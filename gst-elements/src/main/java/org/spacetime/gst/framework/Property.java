@@ -220,8 +220,13 @@ public final class Property<E extends Element> {
     }
 
     /** GType name for this property's enum on element type {@code typeName}, e.g. GstSpacetimeSrcSampler. */
-    String enumTypeName(String typeName) {
-        String simple = enumClass.getSimpleName();
-        return typeName + simple.substring(0, 1).toUpperCase(Locale.ROOT) + simple.substring(1);
+    /**
+     * The GEnum type of this property's choices: one per Java enum (e.g. SamplerChoice ->
+     * GstSpacetimeSampler), shared by every element that offers the same choice, as GStreamer's own
+     * enums are, so applications see one type for one meaning.
+     */
+    String enumTypeName() {
+        String simple = enumClass.getSimpleName().replaceFirst("Choice$", "");
+        return "GstSpacetime" + simple.substring(0, 1).toUpperCase(Locale.ROOT) + simple.substring(1);
     }
 }

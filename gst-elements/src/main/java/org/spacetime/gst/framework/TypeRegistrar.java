@@ -48,6 +48,8 @@ final class TypeRegistrar {
         if (!Gst.gst_element_register(plugin, type.factoryName, type.rank, gtype)) {
             throw new IllegalStateException("gst_element_register failed for " + type.factoryName);
         }
+        GstDebugLog.install();
+        GstDebugLog.elementCategory(type);
         return gtype;
     }
 
@@ -71,7 +73,7 @@ final class TypeRegistrar {
         for (int i = 0; i < enumTypes.length; i++) {
             Property<?> p = type.properties.get(i);
             if (p.type == Property.Type.ENUM) {
-                enumTypes[i] = registerEnum(p.enumTypeName(type.typeName), p.enumClass);
+                enumTypes[i] = registerEnum(p.enumTypeName(), p.enumClass);
             }
         }
         StringArray protocols = type.uriSchemes.isEmpty() ? null : new StringArray(type.uriSchemes.toArray(new String[0]));

@@ -34,6 +34,8 @@ public final class GObject {
     public static native boolean g_value_get_boolean(Pointer v);
     public static native String g_value_get_string(Pointer v);
     public static native int g_value_get_enum(Pointer v);
+    public static native Pointer g_value_init(Pointer v, long type);
+    public static native void g_value_unset(Pointer v);
     public static native void g_value_set_int(Pointer v, int x);
     public static native void g_value_set_int64(Pointer v, long x);
     public static native void g_value_set_uint64(Pointer v, long x);

@@ -73,6 +73,12 @@ public final class Gst {
 
     public static native Pointer gst_structure_from_string(String s, Pointer end);
     public static native Pointer gst_message_new_element(Pointer src, Pointer structure);
+    public static native Pointer gst_message_get_structure(Pointer message);
+    public static native Pointer _gst_debug_category_new(String name, int color, String description);
+    public static native int gst_debug_category_get_threshold(Pointer category);
+    public static native void gst_debug_log_literal(Pointer category, int level, String file, String function, int line,
+                                                    Pointer object, String message);
+    public static native void gst_structure_set_value(Pointer structure, String field, Pointer value);
     public static native Pointer gst_message_new_progress(Pointer src, int type, String code, String text);
     public static native boolean gst_element_post_message(Pointer element, Pointer message);
     public static native void gst_element_message_full(Pointer element, int type, int domain, int code, Pointer text,

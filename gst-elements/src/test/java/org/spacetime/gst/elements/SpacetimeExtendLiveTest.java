@@ -55,6 +55,41 @@ class SpacetimeExtendLiveTest {
 
     record Frame(long pts, byte[] rgb) {}
 
+    /**
+     * Input without timestamps (an appsrc that sets none) is stamped from its frame rate, so the held
+     * context is trimmed by time (it was kept whole: 12,000 such frames took 3.9 GB) and the frames
+     * generated after it continue its time line (they were stamped 18446744073709551615).
+     */
+    @Test
+    void inputWithoutTimestampsIsStampedAndExtendedAfterIt() throws Exception {
+        for (String direction : new String[] {"forward", "backward"}) {
+            Pipeline p = (Pipeline) Gst.parseLaunch("appsrc name=src format=time "
+                    + "caps=video/x-raw,format=RGB,width=64,height=64,framerate=8/1 ! spacetimeextend duration=1 steps=1 "
+                    + "direction=" + direction + " ! appsink name=sink sync=false");
+            AppSrc src = (AppSrc) p.getElementByName("src");
+            AppSink sink = (AppSink) p.getElementByName("sink");
+            p.play();
+            for (int f = 0; f < 40; f++) {
+                Buffer b = new Buffer(FRAME);
+                b.map(true).put(worldFrame(f));
+                b.unmap();
+                src.pushBuffer(b);      // no PTS, no duration
+            }
+            src.endOfStream();
+            List<Long> pts = new ArrayList<>();
+            for (Sample s = sink.pullSample(); s != null; s = sink.pullSample()) {
+                pts.add(s.getBuffer().getPresentationTimestamp());
+                s.dispose();
+            }
+            p.setState(State.NULL);
+            p.dispose();
+            assertEquals(48, pts.size(), direction + ": 40 input frames and 8 generated");
+            for (int i = 0; i < pts.size(); i++) {
+                assertEquals(i * FRAME_NS, (long) pts.get(i), direction + ": frame " + i + " of " + pts);
+            }
+        }
+    }
+
     @Test
     void aStalledLiveInputIsContinuedInRealTimeUntilItComesBack() throws Exception {
         Pipeline p = (Pipeline) Gst.parseLaunch("appsrc name=src is-live=true format=time do-timestamp=true "

@@ -153,6 +153,35 @@ class SpacetimeSrcPipelineTest {
         p.dispose();
     }
 
+    /**
+     * The prompt may change while PLAYING, as textoverlay's text does: the windows generated after
+     * the change follow the new prompt, those before are untouched (no error, no restart).
+     */
+    @Test
+    void promptChangesWhilePlayingApplyFromTheNextWindow() throws Exception {
+        String launch = "spacetimesrc name=src " + PROMPT + " steps=2 duration=12 seed=4 ! appsink name=sink sync=false";
+        Pipeline straight = (Pipeline) Gst.parseLaunch(launch);
+        List<byte[]> before = pullAll(straight, (AppSink) straight.getElementByName("sink"), new ArrayList<>());
+        straight.dispose();
+
+        Pipeline p = (Pipeline) Gst.parseLaunch(launch);
+        AppSink sink = (AppSink) p.getElementByName("sink");
+        p.play();
+        List<byte[]> frames = new ArrayList<>();
+        for (Sample s = sink.pullSample(); s != null; s = sink.pullSample()) {
+            frames.add(bytes(s.getBuffer()));
+            s.dispose();
+            if (frames.size() == 1) {
+                p.getElementByName("src").set("prompt", "a red circle moves left on a black background");
+            }
+        }
+        p.setState(State.NULL);
+        p.dispose();
+        assertEquals(96, frames.size());
+        assertArrayEquals(before.get(0), frames.get(0), "window 0 was made before the change");
+        assertTrue(!java.util.Arrays.equals(before.get(95), frames.get(95)), "the last window follows the new prompt");
+    }
+
     private static List<byte[]> pullAll(Pipeline p, AppSink sink, List<Long> pts) {
         p.play();
         List<byte[]> frames = new ArrayList<>();

@@ -73,7 +73,7 @@ public final class RuntimeBenchmark {
     }
 
     private static void stream(VideoPipeline p, Manifest m, GenerationRequest request, boolean renorm) throws IOException {
-        LongVideoGenerator g = new LongVideoGenerator(p, request, 2, renorm);
+        WindowedGenerator g = new WindowedGenerator(p, request, 2, renorm, WindowedGenerator.Checkpoints.NONE);
         long t0 = System.nanoTime();
         double video = 0, rss10 = 0, heap10 = 0, firstMs = 0;
         Video first = null;
@@ -123,12 +123,12 @@ public final class RuntimeBenchmark {
         return s[s.length / 2];
     }
 
-    private static double heapAfterGcMb() {
+    static double heapAfterGcMb() {
         System.gc();
         return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
     }
 
-    private static double rssMb() throws IOException {
+    static double rssMb() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;

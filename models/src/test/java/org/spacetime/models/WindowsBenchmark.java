@@ -1,0 +1,69 @@
+package org.spacetime.models;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+
+/**
+ * 24 hours of an endless stream (spacetimesrc duration=0: windows with no checkpoints) simulated by
+ * counting windows, not wall time: every window is denoised and decoded as in the element, by a
+ * stand-in package whose denoiser costs nothing (the shipped package with zero-denoiser.onnx), so a
+ * day of 8 fps video (24,686 windows of 28 new frames) runs in minutes. Prints RSS and Java heap
+ * after warm-up and as it goes; exits 1 unless RSS at the end is within 5 % of RSS after warm-up.
+ *
+ *   mvn -q -pl models exec:exec@windows-24h        (after mvn install -DskipTests)
+ */
+public final class WindowsBenchmark {
+    private WindowsBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Path shipped = Path.of(args[0]);
+        double hours = args.length > 1 ? Double.parseDouble(args[1]) : 24;
+        Path pkg = Files.createTempDirectory("spacetime-stand-in");
+        try {
+            try (var s = Files.list(shipped)) {
+                for (Path p : s.filter(Files::isRegularFile).toList()) {
+                    Files.copy(p, pkg.resolve(p.getFileName()));
+                }
+            }
+            try (var in = WindowsBenchmark.class.getResourceAsStream("/zero-denoiser.onnx")) {
+                PackageValidationTest.replaceGraph(pkg, "denoiser", in.readAllBytes());
+            }
+            System.exit(run(pkg, hours) ? 0 : 1);
+        } finally {
+            try (var s = Files.walk(pkg)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static boolean run(Path pkg, double hours) throws Exception {
+        try (VideoModel model = VideoModel.load(pkg, Device.CPU, 2); Cancellation c = new Cancellation()) {
+            GenerationRequest r = GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt("a red circle moves right on a "
+                    + "black background").steps(1).build();
+            WindowedGenerator g = new WindowedGenerator(new VideoPipeline(model), r, 2, true, WindowedGenerator.Checkpoints.NONE);
+            long windows = Math.round(hours * 3600 * model.manifest().nativeFps() / g.framesIn(1));
+            long warmUp = Math.min(1000, windows / 10);
+            double rssWarm = 0, heapWarm = 0;
+            long t0 = System.nanoTime();
+            for (long w = 1; w <= windows; w++) {
+                g.next(ProgressListener.NONE, c);
+                if (w == warmUp) {
+                    heapWarm = RuntimeBenchmark.heapAfterGcMb();
+                    rssWarm = RuntimeBenchmark.rssMb();
+                    System.out.printf("after %,d windows (warm-up): RSS %.1f MB, heap %.1f MB%n", w, rssWarm, heapWarm);
+                } else if (w % 5000 == 0 || w == windows) {
+                    System.out.printf("after %,d windows (%.1f h of video, %.0f s): RSS %.1f MB, heap %.1f MB%n", w,
+                            w * g.framesIn(1) / 3600.0 / model.manifest().nativeFps(), (System.nanoTime() - t0) / 1e9,
+                            RuntimeBenchmark.rssMb(), RuntimeBenchmark.heapAfterGcMb());
+                }
+            }
+            double rssEnd = RuntimeBenchmark.rssMb(), heapEnd = RuntimeBenchmark.heapAfterGcMb();
+            double change = (rssEnd - rssWarm) / rssWarm * 100;
+            System.out.printf("%.1f h of duration=0 video (%,d windows): RSS %.1f -> %.1f MB (%+.1f %%), heap %.1f -> %.1f MB; "
+                    + "target: RSS within 5 %% after warm-up: %s%n", hours, windows, rssWarm, rssEnd, change, heapWarm, heapEnd,
+                    Math.abs(change) <= 5 ? "met" : "NOT met");
+            return Math.abs(change) <= 5;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# A live input that stalls, filled by spacetimeextend in real time at broadcast size, with the
+# installed plugin. The input is RTP raw video over the loopback (64x64, 8 fps, 3 s, then nothing),
+# scaled to WxH at FPS before spacetimeextend (timeout=0.5, endless fill); the sink renders on the
+# clock and drops frames more than 20 ms late (QoS). Real time = every frame of the stall on time,
+# no QoS drops.
+#
+#   plugin/bench/stall-fill.sh [width] [height] [fps] [stall-seconds]     (default 1920 1080 50 10)
+set -uo pipefail
+w="${1:-1920}"; h="${2:-1080}"; fps="${3:-50}"; stall="${4:-10}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+caps="application/x-rtp,media=video,encoding-name=RAW,sampling=RGB,depth=(string)8,width=(string)64,height=(string)64,clock-rate=90000"
+timeout -s INT $((8 + 3 + stall)) gst-launch-1.0 -e -m udpsrc port=5006 caps="$caps" ! rtpjitterbuffer \
+  ! rtpvrawdepay ! videoconvert ! videoscale ! videorate \
+  ! video/x-raw,format=I420,width=$w,height=$h,framerate=$fps/1,pixel-aspect-ratio=1/1 \
+  ! spacetimeextend timeout=0.5 duration=0 ! fakesink name=out sync=true qos=true max-lateness=20000000 \
+  > "$work/receiver.log" 2>&1 &
+receiver=$!
+sleep 8   # JVM, model and sessions start in the receiver
+gst-launch-1.0 -q videotestsrc is-live=true pattern=ball num-buffers=24 \
+  ! video/x-raw,format=RGB,width=64,height=64,framerate=8/1 ! rtpvrawpay ! udpsink host=127.0.0.1 port=5006
+wait $receiver
+rendered=$(grep -c "GstMessageQOS" "$work/receiver.log" || true)
+dropped=$(grep -o "dropped=(guint64)[0-9]*" "$work/receiver.log" | tail -1 | grep -o "[0-9]*$")
+stalls=$(grep -c "input stalled" "$work/receiver.log" || true)
+echo "stall fill at ${w}x${h}@${fps}: ${stall} s of stall after 3 s of input; QoS messages: $rendered; frames dropped late (>20 ms): ${dropped:-0}"
+grep -m3 "ERROR" "$work/receiver.log"
+[ "${dropped:-0}" -eq 0 ]
