@@ -67,6 +67,23 @@ classpath="$(ls "$lib_dir"/*.jar | tr '\n' ':' | sed 's/:$//')"
   echo "option=-Dspacetime.models=$models_dir"
   echo "option=-Donnxruntime.native.path=$native_dir"
 } > "$plugin_dir/libgstspacetime.conf.tmp"
+# A class-data sharing archive of the classes a plugin load and a first window use (JVM start-up:
+# they are mapped instead of loaded and verified one by one; plugin/bench/startup.sh measures it).
+# Made by running them once under -XX:ArchiveClassesAtExit with the plugin's own class path and
+# options; without it (an error here) the plugin works the same, a little slower to start.
+archive="$lib_dir/spacetime.jsa"
+rm -f "$archive"
+if "$java_bin" -XX:ArchiveClassesAtExit="$archive" -Xss2m -Dspacetime.models="$models_dir" \
+     -Donnxruntime.native.path="$native_dir" -cp "$classpath" org.spacetime.gst.elements.ClassDataWarmUp \
+     > "$lib_dir/cds-archive.log" 2>&1 && [ -f "$archive" ]; then
+  {
+    echo "option=-XX:SharedArchiveFile=$archive"
+    echo "option=-Xlog:cds=off"
+  } >> "$plugin_dir/libgstspacetime.conf.tmp"
+else
+  echo "install-plugin: no class-data sharing archive (see $lib_dir/cds-archive.log); start-up is slower"
+  rm -f "$archive"
+fi
 mv "$plugin_dir/libgstspacetime.conf.tmp" "$plugin_dir/libgstspacetime.conf"
 rm -f "$plugin_dir/libgstspacetime.so"
 cp "$so" "$plugin_dir/libgstspacetime.so"

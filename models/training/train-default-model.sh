@@ -8,7 +8,8 @@
 #
 # Phases (each resumes where it stopped: run it again after an interruption, or in a later session):
 #  1. autoencoder, VAE_STEPS steps of 32 frames on one core. Starts from, in this order: the run's
-#     checkpoint; the committed autoencoder checkpoint resume/autoencoder-v2.pt; nothing.
+#     checkpoint; the committed state resume/v2-state.pt (autoencoder, text encoder and denoiser of
+#     the last session's run: spacetime_train.train.save_resume_state); nothing.
 #  2. text encoder + denoiser on cached latents for DIT_MINUTES of training: a producer renders and
 #     encodes new clips on the second core while the trainer trains on the first. Starts from the
 #     run's checkpoint, else from the shipped package: every tensor whose shape fits is copied
@@ -22,8 +23,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 run="${1:-runs/v2}"
 py="${PYTHON:-/usr/bin/python3}"
-VAE_STEPS="${VAE_STEPS:-3600}"
-DIT_MINUTES="${DIT_MINUTES:-60}"
+VAE_STEPS="${VAE_STEPS:-2800}"       # the committed state's autoencoder step: more retrains the latents
+DIT_MINUTES="${DIT_MINUTES:-300}"    # denoiser training time over all sessions (the committed state: 175)
 INIT_PACKAGE="${INIT_PACKAGE:-$here/../spacetime-world-v1}"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
 device=(${DEVICE:+--device $DEVICE})
@@ -31,8 +32,8 @@ cd "$here"
 mkdir -p "$run"
 
 resume=()
-if [ ! -f "$run/checkpoint.pt" ] && [ -f resume/autoencoder-v2.pt ]; then
-  resume=(--resume-from resume/autoencoder-v2.pt)
+if [ ! -f "$run/checkpoint.pt" ] && [ -f resume/v2-state.pt ]; then
+  resume=(--resume-from resume/v2-state.pt)
 fi
 $py -m spacetime_train.train --out "$run" --phase vae --vae-steps "$VAE_STEPS" --vae-batch 32 --vae-lr 1.5e-3 --latent-noise 0.01 \
     --threads 1 "${resume[@]}" "${device[@]}"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A live input that stalls, filled by spacetimeextend in real time at broadcast size, with the
-# installed plugin. The input is RTP raw video over the loopback (64x64, 8 fps, 3 s, then nothing),
-# scaled to WxH at FPS before spacetimeextend (timeout=0.5, endless fill); the sink renders on the
+# installed plugin. The input is RTP raw video over the loopback (64x64 at FPS, 3 s, then nothing),
+# scaled to WxH before spacetimeextend (timeout=0.5, endless fill); the sink renders on the
 # clock and drops frames more than 20 ms late (QoS). Real time = every frame of the stall on time,
 # no QoS drops.
 #
@@ -9,17 +9,17 @@
 set -uo pipefail
 w="${1:-1920}"; h="${2:-1080}"; fps="${3:-50}"; stall="${4:-10}"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] && echo "logs: $work" || rm -rf "$work"' EXIT
 caps="application/x-rtp,media=video,encoding-name=RAW,sampling=RGB,depth=(string)8,width=(string)64,height=(string)64,clock-rate=90000"
 timeout -s INT $((8 + 3 + stall)) gst-launch-1.0 -e -m udpsrc port=5006 caps="$caps" ! rtpjitterbuffer \
-  ! rtpvrawdepay ! videoconvert ! videoscale ! videorate \
+  ! rtpvrawdepay ! videoconvert ! videoscale ! videorate skip-to-first=true \
   ! video/x-raw,format=I420,width=$w,height=$h,framerate=$fps/1,pixel-aspect-ratio=1/1 \
   ! spacetimeextend timeout=0.5 duration=0 ! fakesink name=out sync=true qos=true max-lateness=20000000 \
   > "$work/receiver.log" 2>&1 &
 receiver=$!
 sleep 8   # JVM, model and sessions start in the receiver
-gst-launch-1.0 -q videotestsrc is-live=true pattern=ball num-buffers=24 \
-  ! video/x-raw,format=RGB,width=64,height=64,framerate=8/1 ! rtpvrawpay ! udpsink host=127.0.0.1 port=5006
+gst-launch-1.0 -q videotestsrc is-live=true pattern=ball num-buffers=$((3 * fps)) \
+  ! video/x-raw,format=RGB,width=64,height=64,framerate=$fps/1 ! rtpvrawpay ! udpsink host=127.0.0.1 port=5006
 wait $receiver
 rendered=$(grep -c "GstMessageQOS" "$work/receiver.log" || true)
 dropped=$(grep -o "dropped=(guint64)[0-9]*" "$work/receiver.log" | tail -1 | grep -o "[0-9]*$")

@@ -354,6 +354,23 @@ def save_autoencoder(run: str, path: str) -> None:
     torch.save(keep, path)
 
 
+def save_resume_state(run: str, path: str) -> None:
+    """What a later session (or another machine) needs to continue a run without its directory
+    (--resume-from): the autoencoder (fp32) and the text encoder and denoiser (their EMA weights, in
+    fp16, as both the trained and the averaged weights), with the step counts and the time trained
+    so the schedules go on. The optimiser state and the latent cache are left out (the cache is
+    rebuilt); about 14 MB for model v2."""
+    state = torch.load(os.path.join(run, "checkpoint.pt"), map_location="cpu", weights_only=False)
+    keep = {k: state[k] for k in ("config", "enc", "dec", "vae_step", "vae_lr_scale", "vae_held_out_psnr",
+                                  "latent_shift", "latent_scale", "dit_step", "dit_seconds", "warm_start") if k in state}
+    if "ema_dit" in state:
+        half = lambda sd: {k: v.half() if v.is_floating_point() else v for k, v in sd.items()}
+        keep["ema_text"], keep["ema_dit"] = half(state["ema_text"]), half(state["ema_dit"])
+        keep["text"], keep["dit"] = keep["ema_text"], keep["ema_dit"]
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    torch.save(keep, path)
+
+
 def load_autoencoder(run: str):
     """(encoder, decoder) of a run's checkpoint, in eval mode."""
     state = torch.load(os.path.join(run, "checkpoint.pt"), map_location="cpu", weights_only=False)

@@ -77,6 +77,14 @@ def test_smoke_training_and_export(tmp_path):
         assert [i.name for i in model.graph.input][:len(spec["inputs"])] == [i["name"] for i in spec["inputs"]]
         assert spec["sha256"] == hashlib.sha256((pkg / spec["file"]).read_bytes()).hexdigest()
     assert manifest["text"]["tokenizer_sha256"] == hashlib.sha256((pkg / "tokenizer.json").read_bytes()).hexdigest()
+    # A run continues elsewhere from its resume state alone (no run directory, no optimiser state).
+    from spacetime_train.train import save_resume_state
+    save_resume_state(str(run), str(tmp_path / "resume.pt"))
+    train_main(["--out", str(tmp_path / "run2"), "--device", "cpu", "--resume-from", str(tmp_path / "resume.pt"),
+                "--phase", "dit", "--vae-steps", "2", "--dit-steps", "4", "--dit-batch", "2", "--min-shards", "1",
+                "--shard-clips", "4", "--threads", str(os.cpu_count())])
+    log2 = (tmp_path / "run2" / "train.log").read_text()
+    assert "dit from step 2" in log2 and "dit step 4/4" in log2, log2
     cases = json.loads((tmp_path / "fx" / "cases.json").read_text())["cases"]
     lat = np.fromfile(tmp_path / "fx" / "case1.latents.f32", dtype="<f4")
     assert lat.size == np.prod(cases[0]["latents_shape"])

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** spacetimeextend with the shipped model, through the installed plugin and gst-launch-1.0. */
@@ -192,15 +194,18 @@ class SpacetimeExtendTest {
     }
 
     /**
-     * A WebM (VP8) file through decodebin, forward and backward: every decoded input frame comes out
-     * bit-exact, the generated frames are there, and the timestamps run on without a gap.
+     * An encoded file (MP4 with H.264, WebM with VP8) through decodebin, forward and backward: every
+     * decoded input frame comes out bit-exact, the generated frames are there, and the timestamps
+     * run on without a gap.
      */
-    @Test
-    void webmThroughDecodebinIsExtendedForwardAndBackward() throws Exception {
-        Path dir = encodedWorldClip("webm", "vp8enc", "webmmux", "in.webm");
-        byte[] input = decode(dir, "in.webm");
+    @ParameterizedTest
+    @CsvSource({"x264enc, mp4mux, in.mp4", "vp8enc, webmmux, in.webm"})
+    void encodedFilesThroughDecodebinAreExtendedForwardAndBackward(String encoder, String muxer, String file)
+            throws Exception {
+        Path dir = encodedWorldClip("encoded-" + muxer, encoder, muxer, file);
+        byte[] input = decode(dir, file);
         assertEquals(INPUT_FRAMES, input.length / FRAME);
-        String[] head = {"gst-launch-1.0", "-q", "filesrc", "location=" + dir.resolve("in.webm"), "!", "decodebin", "!",
+        String[] head = {"gst-launch-1.0", "-q", "filesrc", "location=" + dir.resolve(file), "!", "decodebin", "!",
                 "videoconvert", "!", "video/x-raw,format=RGB", "!", "spacetimeextend", "duration=2", "steps=2"};
         for (String direction : new String[] {"forward", "backward"}) {
             Path out = dir.resolve(direction + ".rgb");
@@ -214,10 +219,37 @@ class SpacetimeExtendTest {
             List<Long> pts = timestamps(plugin.tool(180, verbose(concat(head, "direction=" + direction, "!", "fakesink",
                     "silent=false"))).all());
             assertEquals(INPUT_FRAMES + 16, pts.size(), direction + ": " + pts);
-            for (int i = 0; i < pts.size(); i++) {
-                assertEquals(i * 125_000_000L, pts.get(i), direction + ": PTS of frame " + i);
+            for (int i = 0; i < pts.size(); i++) {   // from the first frame's PTS (x264 delays it by its reordering)
+                assertEquals(pts.get(0) + i * 125_000_000L, pts.get(i), direction + ": PTS of frame " + i);
             }
         }
+    }
+
+    /**
+     * A caps change inside the input that backward extension holds: the lead-in and the held input
+     * go out under the old caps, then the new caps and the new frames (before, the held old-size
+     * buffers followed the new caps, and the lead-in was made at the new size).
+     */
+    @Test
+    void backwardAcrossACapsChangeKeepsEachFrameWithItsCaps() throws Exception {
+        InstalledPlugin.Result r = plugin.tool(180, "gst-launch-1.0", "-v", "concat", "name=c", "!", "videoconvert", "!",
+                "video/x-raw,format=RGB", "!", "spacetimeextend", "direction=backward", "duration=1", "steps=2", "!",
+                "fakesink", "silent=false",
+                "videotestsrc", "num-buffers=10", "!", "video/x-raw,width=320,height=240,framerate=8/1", "!", "c.",
+                "videotestsrc", "num-buffers=10", "!", "video/x-raw,width=160,height=120,framerate=8/1", "!", "c.");
+        assertEquals(0, r.exitCode(), r.all());
+        // What reached the sink, in order: "caps <width>" and "<bytes>" for each buffer.
+        Matcher m = Pattern.compile("fakesink0\\.GstPad:sink: caps = video/x-raw, format=\\(string\\)RGB, width=\\(int\\)(\\d+)"
+                + "|chain +\\*+ \\(fakesink0:sink\\) \\((\\d+) bytes").matcher(r.stdout());
+        List<String> seen = new java.util.ArrayList<>();
+        while (m.find()) {
+            seen.add(m.group(1) != null ? "caps " + m.group(1) : m.group(2));
+        }
+        List<String> expected = new java.util.ArrayList<>(List.of("caps 320"));
+        expected.addAll(java.util.Collections.nCopies(8 + 10, Integer.toString(320 * 240 * 3)));   // lead-in, held input
+        expected.add("caps 160");
+        expected.addAll(java.util.Collections.nCopies(10, Integer.toString(160 * 120 * 3)));
+        assertEquals(expected, seen);
     }
 
     @Test

@@ -354,6 +354,20 @@ public final class SpacetimeExtend extends PadElement {
         }
         if (event.isCaps()) {
             VideoInfo info = VideoInfo.of(event.caps());
+            if (settings.direction == DirectionChoice.BACKWARD && !s.leadInDone && !s.held.isEmpty()
+                    && !sameFrames(info, s.format.info)) {
+                // The held input is in the old format: lead in from it and push it all under the old
+                // caps before the new ones go downstream (the new frames then follow, shifted).
+                try {
+                    if (generateLeadIn(s) != Flow.OK) {
+                        event.unref();
+                        return false;
+                    }
+                } catch (FlushingException e) {
+                    event.unref();
+                    return false;
+                }
+            }
             if (s.format != null && !sameFrames(info, s.format.info) && settings.direction == DirectionChoice.FORWARD) {
                 synchronized (s.recent) {
                     s.recent.clear();     // frames of another format cannot condition this one

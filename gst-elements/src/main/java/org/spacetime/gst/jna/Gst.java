@@ -11,6 +11,7 @@ public final class Gst {
 
     private Gst() {}
 
+    public static native void gst_init(Pointer argc, Pointer argv);
     public static native long gst_element_get_type();
     public static native long gst_uri_handler_get_type();
     public static native boolean gst_element_register(Pointer plugin, String name, int rank, long type);
