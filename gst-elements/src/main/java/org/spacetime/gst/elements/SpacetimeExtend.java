@@ -72,17 +72,29 @@ public final class SpacetimeExtend extends PadElement {
     private static final int CONTEXT_LATENTS = 4;
 
     static final class Settings {
-        double duration = 4;
-        DirectionChoice direction = DirectionChoice.FORWARD;
-        double timeout = 1;
+        volatile double duration = 4;
+        volatile DirectionChoice direction = DirectionChoice.FORWARD;
+        volatile double timeout = 1;
+
+        Config snapshot() {
+            return new Config(duration, direction, timeout);
+        }
+    }
+
+    /** The settings a stream runs with: copied at READY->PAUSED, fixed until PAUSED->READY. */
+    record Config(double duration, DirectionChoice direction, double timeout) {
+        boolean forward() {
+            return direction == DirectionChoice.FORWARD;
+        }
     }
 
     /** What exists between READY->PAUSED and PAUSED->READY. */
     private static final class State {
+        final Config config;
         VideoModel model;
         Manifest manifest;
         StreamFormat format;
-        final ArrayDeque<InputFrame> recent = new ArrayDeque<>();   // model-size copies of the last (forward) or held (backward) frames, guarded by itself
+        final InputContext recent = new InputContext();             // the last (forward) or held (backward) frames
         final ArrayDeque<Buffer> held = new ArrayDeque<>();         // backward: the first buffers, held back
         long endPts = -1;               // where the input ends: last PTS + duration
         long lastOffset = -1;
@@ -97,12 +109,14 @@ public final class SpacetimeExtend extends PadElement {
         volatile boolean playing;
         final Object pushLock = new Object();   // src pad pushes of the sink streaming thread and the filler task
 
+        State(Config config) {
+            this.config = config;
+        }
+
         void releaseHeld() {
             held.forEach(Buffer::unref);
             held.clear();
-            synchronized (recent) {
-                recent.clear();
-            }
+            recent.clear();
         }
 
         /** Keeps a reference to the input's latest SEGMENT event (null: none), dropping the one before. */
@@ -173,7 +187,7 @@ public final class SpacetimeExtend extends PadElement {
         if (change == StateChange.READY_TO_PAUSED) {
             // Settings and the model package are checked here, before streaming, so a bad one
             // fails the state change with its error (as filesrc does) instead of the first buffer.
-            State fresh = new State();
+            State fresh = new State(settings.snapshot());
             generation.checkPrompts(false);
             loadModel(fresh);
             state = fresh;
@@ -266,7 +280,7 @@ public final class SpacetimeExtend extends PadElement {
             long pts = Math.max(0, s.endPts);
             buffer.setPts(pts).setDuration(s.format.frameTime(1));
         }
-        if (settings.direction == DirectionChoice.BACKWARD) {
+        if (!s.config.forward()) {
             return chainBackward(s, buffer);
         }
         if (!s.liveChecked) {
@@ -275,14 +289,12 @@ public final class SpacetimeExtend extends PadElement {
         }
         // A model-size copy, not a reference: holding a camera's buffers would starve its pool, and
         // a 1080p frame is 3 MB where the model needs 12 KB.
-        InputFrame copy = new InputFrame(buffer.pts(), s.format.toModel(buffer));
+        Video copy = s.format.toModel(buffer);
         long window = Math.round(contextFrames(s) * 1e9 / s.manifest.nativeFps()) + 2 * s.format.frameTime(1);
-        synchronized (s.recent) {       // the filler task reads them when input stalls
+        synchronized (s.recent) {       // the filler task reads them (and endPts) when input stalls
             remember(s, buffer);
-            s.recent.add(copy);
-            while (s.recent.size() > 2 && s.endPts - s.recent.peekFirst().pts() > window) {
-                s.recent.poll();
-            }
+            s.recent.add(buffer.pts(), copy);
+            s.recent.trim(s.endPts, window);
         }
         if (s.filler == null) {
             return push(buffer);
@@ -307,10 +319,10 @@ public final class SpacetimeExtend extends PadElement {
     /** For a live input (asked upstream once, at the first buffer) with a timeout: starts the src pad task. */
     private void startFillingStalls(State s) {
         Query.Latency upstream = upstreamLatency();
-        if (settings.timeout <= 0 || upstream == null || !upstream.live()) {
+        if (s.config.timeout() <= 0 || upstream == null || !upstream.live()) {
             return;
         }
-        s.filler = new LiveGapFiller(settings.timeout, () -> {
+        s.filler = new LiveGapFiller(s.config.timeout(), () -> {
             synchronized (s.recent) {
                 if (s.recent.isEmpty()) {
                     return null;         // new caps and no frame of them yet: nothing to continue
@@ -331,9 +343,7 @@ public final class SpacetimeExtend extends PadElement {
             return push(shifted(s, buffer));
         }
         remember(s, buffer);
-        synchronized (s.recent) {
-            s.recent.add(new InputFrame(buffer.pts(), s.format.toModel(buffer)));
-        }
+        s.recent.add(buffer.pts(), s.format.toModel(buffer));
         s.held.add(buffer);
         long needed = Math.round((contextFrames(s) - 1) * 1e9 / s.manifest.nativeFps());
         if (s.endPts - s.format.frameTime(1) - s.held.peekFirst().pts() < needed) {
@@ -354,7 +364,7 @@ public final class SpacetimeExtend extends PadElement {
         }
         if (event.isCaps()) {
             VideoInfo info = VideoInfo.of(event.caps());
-            if (settings.direction == DirectionChoice.BACKWARD && !s.leadInDone && !s.held.isEmpty()
+            if (!s.config.forward() && !s.leadInDone && !s.held.isEmpty()
                     && !sameFrames(info, s.format.info)) {
                 // The held input is in the old format: lead in from it and push it all under the old
                 // caps before the new ones go downstream (the new frames then follow, shifted).
@@ -368,10 +378,8 @@ public final class SpacetimeExtend extends PadElement {
                     return false;
                 }
             }
-            if (s.format != null && !sameFrames(info, s.format.info) && settings.direction == DirectionChoice.FORWARD) {
-                synchronized (s.recent) {
-                    s.recent.clear();     // frames of another format cannot condition this one
-                }
+            if (s.format != null && !sameFrames(info, s.format.info) && s.config.forward()) {
+                s.recent.clear();     // frames of another format cannot condition this one
             }
             if (s.manifest == null) {
                 loadModel(s);
@@ -380,9 +388,7 @@ public final class SpacetimeExtend extends PadElement {
             s.format = new StreamFormat(event.caps(), s.manifest);
             if (before != null) {
                 if (before.modelWidth != s.format.modelWidth || before.modelHeight != s.format.modelHeight) {
-                    synchronized (s.recent) {
-                        s.recent.clear();     // another aspect ratio: model frames of two sizes cannot condition one window
-                    }
+                    s.recent.clear();     // another aspect ratio: model frames of two sizes cannot condition one window
                 }
                 before.close();
             }
@@ -393,7 +399,7 @@ public final class SpacetimeExtend extends PadElement {
             }
         } else if (event.isFlushStop()) {
             s.resume();
-            if (settings.direction == DirectionChoice.FORWARD || s.leadInDone) {
+            if (s.config.forward() || s.leadInDone) {
                 s.releaseHeld();
             }
         } else if (event.isEos()) {
@@ -401,7 +407,7 @@ public final class SpacetimeExtend extends PadElement {
                 s.filler.stop();
             }
             try {
-                int flow = settings.direction == DirectionChoice.FORWARD ? generateForward(s)
+                int flow = s.config.forward() ? generateForward(s)
                         : s.leadInDone ? Flow.OK : generateLeadIn(s);
                 if (flow != Flow.OK) {
                     event.unref();
@@ -425,7 +431,7 @@ public final class SpacetimeExtend extends PadElement {
         Segment segment = event.segment();
         s.keepSegment(event);
         s.announcedStop = segment.stop();
-        if (settings.direction == DirectionChoice.BACKWARD && segment.isTime() && segment.stop() != -1) {
+        if (!s.config.forward() && segment.isTime() && segment.stop() != -1) {
             long stop = segment.stop() + generatedNanos(s);
             s.announcedStop = stop;
             event.unref();
@@ -453,10 +459,11 @@ public final class SpacetimeExtend extends PadElement {
 
     /** Nanoseconds of video the element adds to its input's duration. */
     private long generatedNanos(State s) {
+        double duration = s != null ? s.config.duration() : settings.duration;
         if (s != null && s.format != null) {
-            return s.format.frameTime(Math.round(settings.duration * s.format.fps));
+            return s.format.frameTime(Math.round(duration * s.format.fps));
         }
-        return Math.round(settings.duration * 1e9);
+        return Math.round(duration * 1e9);
     }
 
     private static boolean sameFrames(VideoInfo a, VideoInfo b) {
@@ -482,45 +489,15 @@ public final class SpacetimeExtend extends PadElement {
     /** Model frames of input that condition a generation: 1 + 4k forward, 4k backward. */
     private int contextFrames(State s) {
         int tf = s.manifest.temporalFactor();
-        return settings.direction == DirectionChoice.FORWARD ? 1 + CONTEXT_LATENTS * tf : CONTEXT_LATENTS * tf;
-    }
-
-    /**
-     * The held input at the model's frame rate: {@code n} frames spaced 1/fps apart, ending at the last
-     * held frame (forward) or starting at the first (backward), each the held frame nearest in time.
-     */
-    private static Video conditioning(State s, int n, boolean fromEnd) {
-        List<InputFrame> held = new ArrayList<>(s.recent);
-        long step = 1_000_000_000L / s.manifest.nativeFps();
-        long first = held.get(0).pts(), last = held.get(held.size() - 1).pts();
-        int available = (int) ((last - first) / step) + 1;
-        n = Math.min(n, available);
-        List<Video> frames = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            long t = fromEnd ? last - (long) (n - 1 - i) * step : first + (long) i * step;
-            InputFrame nearest = held.get(0);
-            for (InputFrame b : held) {
-                if (Math.abs(b.pts() - t) < Math.abs(nearest.pts() - t)) {
-                    nearest = b;
-                }
-            }
-            frames.add(nearest.video());
-        }
-        Video v = frames.get(0);
-        for (int i = 1; i < frames.size(); i++) {
-            v = Video.concat(v, frames.get(i));
-        }
-        return v;
+        return s.config.forward() ? 1 + CONTEXT_LATENTS * tf : CONTEXT_LATENTS * tf;
     }
 
     /** At EOS: {@code duration} seconds continuing the input, stamped after its last frame (or the last filled gap). */
     private int generateForward(State s) throws ElementException, FlushingException {
-        synchronized (s.recent) {
-            if (s.recent.isEmpty() || settings.duration <= 0) {
-                return Flow.OK;
-            }
+        if (s.recent.isEmpty() || s.config.duration() <= 0) {
+            return Flow.OK;
         }
-        long total = Math.round(settings.duration * s.format.fps);
+        long total = Math.round(s.config.duration() * s.format.fps);
         s.replace(null, continueFromRecent(s, "extend forward", total));
         s.releaseHeld();
         long start = s.filler == null ? s.endPts : Math.max(s.endPts, s.filler.filledUntil());
@@ -550,10 +527,7 @@ public final class SpacetimeExtend extends PadElement {
      */
     private Continuation continueFromRecent(State s, String what, long streamFrames) {
         int tf = s.manifest.temporalFactor();
-        Video given;
-        synchronized (s.recent) {
-            given = conditioning(s, contextFrames(s), true);
-        }
+        Video given = s.recent.pick(contextFrames(s), 1_000_000_000L / s.manifest.nativeFps(), true);
         given = given.slice(given.frames() - (1 + (given.frames() - 1) / tf * tf), given.frames());   // 1 + 4k frames
         GenerationRequest request = generation.request(Task.EXTEND_FORWARD, s.format.modelWidth, s.format.modelHeight)
                 .startFrames(given).build();
@@ -568,15 +542,15 @@ public final class SpacetimeExtend extends PadElement {
             return Flow.OK;
         }
         int tf = s.manifest.temporalFactor();
-        Video given = conditioning(s, contextFrames(s), false);
+        Video given = s.recent.pick(contextFrames(s), 1_000_000_000L / s.manifest.nativeFps(), false);
         if (given.frames() < tf) {
             throw new ElementException(ErrorCode.STREAM_FAILED, "backward extension needs at least " + tf
                     + " frames at " + s.manifest.nativeFps() + " fps (" + (double) tf / s.manifest.nativeFps()
                     + " s) of input; the input had " + given.frames());
         }
-        long total = Math.round(settings.duration * s.format.fps);
+        long total = Math.round(s.config.duration() * s.format.fps);
         long leadIn = s.format.frameTime(total);
-        int modelFrames = (int) Math.ceil(settings.duration * s.manifest.nativeFps());
+        int modelFrames = (int) Math.ceil(s.config.duration() * s.manifest.nativeFps());
         GenerationRequest request = generation.request(Task.EXTEND_BACKWARD, s.format.modelWidth, s.format.modelHeight)
                 .endFrames(given).build();
         WindowedGenerator generator = new WindowedGenerator(new VideoPipeline(s.model), request, 2, false,
@@ -615,9 +589,6 @@ public final class SpacetimeExtend extends PadElement {
         }
         return Flow.OK;
     }
-
-    /** One input frame at the model's size, in packed RGB. */
-    private record InputFrame(long pts, Video video) {}
 
     /** The input buffer with its timestamps moved after the lead-in (data untouched). */
     private static Buffer shifted(State s, Buffer in) {
