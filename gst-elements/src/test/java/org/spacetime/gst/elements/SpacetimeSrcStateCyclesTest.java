@@ -22,8 +22,11 @@ class SpacetimeSrcStateCyclesTest {
      * 100 NULL->PLAYING->NULL cycles after 50 warm-up cycles leave heap, RSS and threads where they
      * were. RSS measured: +0.8 to +2.9 MB over these 100 cycles and +2.4 MB over the 250 after them
      * (JIT code, about 10 kB a cycle); +3.7 to +5.0 MB since steps outside the guidance interval run
-     * at batch 1. The bound, 10 MB, catches a per-cycle leak of 100 kB, such as the 3.7 MB per cycle
-     * that reloading the model caused. (With a growing heap RSS followed heap sizing: +8 to +11 %.)
+     * at batch 1. On a 2-core machine whose other core was busy (a training run), the same 100 cycles
+     * measured +3.4 to +13.2 MB, with the code of commit e016372 and with today's alike (three runs
+     * each): RSS is noisy here, so the bound is 20 MB, which still catches a per-cycle leak of 200 kB,
+     * such as the 3.7 MB per cycle that reloading the model caused. (With a growing heap RSS followed
+     * heap sizing: +8 to +11 %.)
      */
     @Test
     void hundredStateCyclesKeepMemoryAndThreadsFlat() throws Exception {
@@ -33,7 +36,7 @@ class SpacetimeSrcStateCyclesTest {
             p.play();
             p.getState(TimeUnit.SECONDS.toNanos(30));
             p.setState(State.NULL);
-        }, 10);
+        }, 20);
         p.dispose();
     }
 }

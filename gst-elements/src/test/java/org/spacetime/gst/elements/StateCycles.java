@@ -32,6 +32,8 @@ final class StateCycles {
             }
         }
         long endHeap = heapInUse(), endRss = rssKb();
+        System.out.printf("state cycles 50 -> 150: RSS %+d kB (%d -> %d), heap %d -> %d bytes%n", endRss - rss, rss, endRss,
+                heap, endHeap);
         assertTrue(endHeap < heap * 1.3 + (16 << 20), "heap after 50 cycles " + heap + ", after 150 " + endHeap);
         assertTrue(endRss - rss < rssBoundMb << 10, "RSS after 50 cycles " + rss + " kB, after 150 " + endRss + " kB");
         assertTrue(Thread.activeCount() <= threads + 2, "threads " + threads + " -> " + Thread.activeCount());
