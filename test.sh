@@ -9,4 +9,5 @@ echo "== Java: mvn verify"
 mvn -B verify
 echo "== Python: models/training tests"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-$(nproc)}"
-(cd models/training && /usr/bin/python3 -m pytest -q tests)
+# pytest's temporary directories go to models/training/.pytest-tmp (cleared each run), not /tmp.
+(cd models/training && /usr/bin/python3 -m pytest -q tests --basetemp=.pytest-tmp)
