@@ -12,7 +12,6 @@ import com.sun.jna.Pointer;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.apache.logging.log4j.ThreadContext;
 import org.spacetime.gst.jna.GLib;
 import org.spacetime.gst.jna.Gst;
 
@@ -299,7 +298,7 @@ final class Callbacks {
         if (p == null) {
             throw new IllegalStateException("no Java peer for instance " + instance);
         }
-        ThreadContext.put(GstDebugLog.ELEMENT, Long.toString(Pointer.nativeValue(instance)));
+        GstDebugLog.workingFor(p);
         return p;
     }
 

@@ -71,7 +71,11 @@ public final class GstDebugLog {
 
     /** Marks the current thread (a worker of {@code element}) as running that element's code. */
     public static void workingFor(Element element) {
-        ThreadContext.put(ELEMENT, Long.toString(Pointer.nativeValue(element.handle())));
+        // Called on every callback and push: the thread's context map is copied on each put, so only
+        // when the element changes.
+        if (!element.debugId().equals(ThreadContext.get(ELEMENT))) {
+            ThreadContext.put(ELEMENT, element.debugId());
+        }
     }
 
     /** GstDebugLevel of a Log4j level: ERROR 1, WARN 2, INFO 4, DEBUG 5, TRACE 6 (LOG). */
