@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.sun.jna.Pointer;
+
 import org.spacetime.gst.framework.Buffer;
 import org.spacetime.gst.framework.ElementException;
 import org.spacetime.gst.framework.ElementType;
@@ -103,8 +105,8 @@ public final class SpacetimeExtend extends PadElement {
         WindowPrefetcher prefetcher;    // backward: the lead-in's windows
         Continuation continuation;      // forward: the frames after EOS
         volatile LiveGapFiller filler;  // forward, live input: fills stalls (src pad task)
-        volatile Event segment;         // the input's latest SEGMENT event (a reference of ours)
-        volatile long announcedStop = -1;   // the stop of the segment downstream has now (-1: none)
+        Event segment;                  // the input's latest SEGMENT event (a reference of ours; guarded by this)
+        long announcedStop = -1;        // the stop of the segment downstream has now (-1: none; guarded by this)
         boolean liveChecked;
         volatile boolean playing;
         final Object pushLock = new Object();   // src pad pushes of the sink streaming thread and the filler task
@@ -113,14 +115,39 @@ public final class SpacetimeExtend extends PadElement {
             this.config = config;
         }
 
+        /** The running time of an input PTS in the input's segment (-1: no segment, or outside it). */
+        synchronized long runningTime(long pts) {
+            return segment == null ? -1 : segment.toRunningTime(pts);
+        }
+
+        /**
+         * A SEGMENT event like the input's, with no stop, when a frame ending at {@code end} would
+         * fall past the stop downstream has now (null: none needed). Pushed before the frame.
+         */
+        synchronized Pointer openSegmentFor(long end) {
+            if (segment == null || announcedStop == -1 || end <= announcedStop) {
+                return null;
+            }
+            Segment current = segment.segment();
+            if (!current.isTime() || current.rate() <= 0) {
+                return null;
+            }
+            announcedStop = -1;
+            return segment.segmentWithStop(-1);
+        }
+
         void releaseHeld() {
             held.forEach(Buffer::unref);
             held.clear();
             recent.clear();
         }
 
-        /** Keeps a reference to the input's latest SEGMENT event (null: none), dropping the one before. */
-        void keepSegment(Event event) {
+        /**
+         * Keeps a reference to the input's latest SEGMENT event (null: none), dropping the one
+         * before, and the stop downstream is told.
+         */
+        synchronized void keepSegment(Event event, long stop) {
+            announcedStop = stop;
             Event before = segment;
             segment = event == null ? null : event.retain();
             if (before != null) {
@@ -161,7 +188,7 @@ public final class SpacetimeExtend extends PadElement {
 
         void close() {
             releaseHeld();
-            keepSegment(null);
+            keepSegment(null, -1);
             if (format != null) {
                 format.close();
             }
@@ -312,7 +339,7 @@ public final class SpacetimeExtend extends PadElement {
             buffer.unref();
             return Flow.FLUSHING;
         } finally {
-            s.filler.afterInput();
+            s.filler.afterInput(s.endPts);
         }
     }
 
@@ -322,7 +349,18 @@ public final class SpacetimeExtend extends PadElement {
         if (s.config.timeout() <= 0 || upstream == null || !upstream.live()) {
             return;
         }
-        s.filler = new LiveGapFiller(s.config.timeout(), () -> {
+        LiveGapFiller.Timeline timeline = new LiveGapFiller.Timeline() {
+            @Override
+            public long now() {
+                return SpacetimeExtend.this.runningTime();
+            }
+
+            @Override
+            public long runningTime(long pts) {
+                return s.runningTime(pts);
+            }
+        };
+        s.filler = new LiveGapFiller(s.config.timeout(), upstream.min(), timeline, () -> {
             synchronized (s.recent) {
                 if (s.recent.isEmpty()) {
                     return null;         // new caps and no frame of them yet: nothing to continue
@@ -429,13 +467,13 @@ public final class SpacetimeExtend extends PadElement {
      */
     private boolean forwardSegment(State s, Event event) {
         Segment segment = event.segment();
-        s.keepSegment(event);
-        s.announcedStop = segment.stop();
-        if (!s.config.forward() && segment.isTime() && segment.stop() != -1) {
-            long stop = segment.stop() + generatedNanos(s);
-            s.announcedStop = stop;
+        boolean moved = !s.config.forward() && segment.isTime() && segment.stop() != -1;
+        long stop = moved ? segment.stop() + generatedNanos(s) : segment.stop();
+        s.keepSegment(event, stop);
+        if (moved) {
+            Pointer shifted = event.segmentWithStop(stop);
             event.unref();
-            return pushEvent(s.segment.segmentWithStop(stop));
+            return pushEvent(shifted);
         }
         return forward(event);
     }
@@ -446,13 +484,9 @@ public final class SpacetimeExtend extends PadElement {
      * file's duration), so an open-ended copy of the segment goes first.
      */
     private int pushGenerated(State s, Buffer b) {
-        Event segment = s.segment;
-        if (segment != null && s.announcedStop != -1 && b.pts() + Math.max(0, b.duration()) > s.announcedStop) {
-            Segment current = segment.segment();
-            if (current.isTime() && current.rate() > 0) {
-                s.announcedStop = -1;
-                pushEvent(segment.segmentWithStop(-1));
-            }
+        Pointer open = s.openSegmentFor(b.pts() + Math.max(0, b.duration()));
+        if (open != null) {
+            pushEvent(open);
         }
         return push(b);
     }

@@ -43,6 +43,14 @@ public final class Event {
         return Segment.read(parsedSegment());
     }
 
+    /**
+     * The running time of a TIME position in this SEGMENT event's segment (gst_segment_to_running_time),
+     * or -1 when the position is outside it or the segment is not in time.
+     */
+    public long toRunningTime(long position) {
+        return Gst.gst_segment_to_running_time(parsedSegment(), Layout.get().constant("GST_FORMAT_TIME"), position);
+    }
+
     private Pointer parsedSegment() {
         Memory out = new Memory(Native.POINTER_SIZE);
         Gst.gst_event_parse_segment(handle, out);

@@ -63,6 +63,7 @@ public final class Gst {
     public static native void gst_event_set_seqnum(Pointer event, int seqnum);
     public static native Pointer gst_segment_copy(Pointer segment);
     public static native void gst_segment_free(Pointer segment);
+    public static native long gst_segment_to_running_time(Pointer segment, int format, long position);
     public static native void gst_mini_object_unref(Pointer obj);
     public static native Pointer gst_mini_object_make_writable(Pointer obj);
 

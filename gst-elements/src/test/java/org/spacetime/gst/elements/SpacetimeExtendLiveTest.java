@@ -174,6 +174,72 @@ class SpacetimeExtendLiveTest {
         }
     }
 
+    /**
+     * Gap frames are timed on the pipeline clock, not from when the last input arrived: input that
+     * runs 2.5 s behind its running time (a busy machine, a slow network) and then stalls is
+     * continued by frames that reach the sink within the latency the element reports. Timed from
+     * the last arrival, every generated frame was about as late as the input.
+     */
+    @Test
+    void gapFramesAreOnTimeOnTheClockWhenTheInputRanLate() throws Exception {
+        long behind = 2_500_000_000L;
+        Pipeline p = (Pipeline) Gst.parseLaunch("appsrc name=src is-live=true format=time "
+                + "caps=video/x-raw,format=RGB,width=64,height=64,framerate=8/1 ! spacetimeextend name=extend timeout=0.5 "
+                + "duration=0 seed=0 ! appsink name=sink sync=true max-lateness=-1");
+        AppSrc src = (AppSrc) p.getElementByName("src");
+        AppSink sink = (AppSink) p.getElementByName("sink");
+        src.set("min-latency", 0L);
+        AtomicReference<Throwable> feedFailure = new AtomicReference<>();
+        Thread feeder = new Thread(() -> {
+            try {
+                Thread.sleep(behind / 1_000_000);                // so that running time is past `behind`
+                long first = -1;
+                for (int f = 0; f < 16; f++) {
+                    long now = p.getClock().getTime() - p.getBaseTime();
+                    if (first < 0) {
+                        first = now - behind;
+                    }
+                    Buffer b = new Buffer(FRAME);
+                    b.map(true).put(worldFrame(f));
+                    b.unmap();
+                    b.setPresentationTimestamp(first + f * FRAME_NS);   // stamped 2.5 s before it is pushed
+                    b.setDuration(FRAME_NS);
+                    src.pushBuffer(b);
+                    Thread.sleep(FRAME_NS / 1_000_000);
+                }
+                Thread.sleep(1000);                          // the stall: no EOS, the fill runs on
+            } catch (Throwable t) {
+                feedFailure.set(t);
+            }
+        }, "feeder");
+        p.play();
+        feeder.start();
+        List<long[]> generated = new ArrayList<>();       // {running time of the PTS, running time when it arrived}
+        for (int i = 0; generated.size() < 36; i++) {
+            Sample s = sink.pullSample();
+            long arrived = p.getClock().getTime() - p.getBaseTime();
+            if (i >= 16) {
+                generated.add(new long[] {s.getBuffer().getPresentationTimestamp(), arrived});
+            }
+            s.dispose();
+        }
+        feeder.join();
+        LatencyQuery latency = new LatencyQuery();
+        assertTrue(p.query(latency));
+        p.setState(State.NULL);
+        p.dispose();
+        assertEquals(null, feedFailure.get());
+        long allowed = latency.getMinimumLatency();
+        // The first frames are overdue when the stall is seen and are pushed at once; from frame 28 on
+        // (3.5 s into the gap) each is on time (a margin for a loaded machine: timed from the last
+        // arrival they were about 1.2 s late).
+        for (int j = 28; j < generated.size(); j++) {
+            long late = generated.get(j)[1] - (generated.get(j)[0] + allowed);
+            assertTrue(late < 300_000_000L, "generated frame " + j + " reached the sink " + late / 1_000_000
+                    + " ms after its running time plus the latency (" + allowed / 1_000_000 + " ms)");
+        }
+    }
+
     /** Going to NULL while a gap is being filled (the filler task generating or pushing) is prompt. */
     @Test
     void stoppingDuringAGapIsPromptAndLeavesNoThread() throws Exception {
