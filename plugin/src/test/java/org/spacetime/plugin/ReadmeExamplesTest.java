@@ -83,6 +83,37 @@ class ReadmeExamplesTest {
         assertDuration(file, duration);
     }
 
+    /**
+     * A GES project saved with spacetime:// clips loads and renders with ges-launch-1.0 --load: the
+     * file holds the URIs (not pixels), and the render shows each clip's background for its time.
+     */
+    @Test
+    void gesProjectWithGeneratedClipsLoadsAndRenders() throws Exception {
+        run("--save-only=file://$PWD/generated.xges");
+        String project = Files.readString(dir.resolve("generated.xges"));
+        assertTrue(project.contains("spacetime:///prompt=a red circle moves right on a black background"), project);
+        assertTrue(project.contains("\\(int\\)64"), "typed restriction caps: " + project);
+        run("--load=file://$PWD/generated.xges");
+        assertDuration("generated.mp4", "0:00:03.0");
+        InstalledPlugin.Result r = plugin.toolIn(dir, Map.of(), 120, "gst-launch-1.0", "-q", "filesrc",
+                "location=generated.mp4", "!", "decodebin", "!", "videoconvert", "!", "video/x-raw,format=GRAY8",
+                "!", "filesink", "location=generated.gray");
+        assertEquals(0, r.exitCode(), r.all());
+        byte[] gray = Files.readAllBytes(dir.resolve("generated.gray"));
+        int frame = 64 * 64, frames = gray.length / frame;
+        assertEquals(24, frames, "3 s at 8 fps");
+        for (int f = 0; f < frames; f++) {
+            int[] corners = {0, 63, 63 * 64, 64 * 64 - 1};       // the background, away from the objects
+            double mean = 0;
+            for (int c : corners) {
+                mean += (gray[f * frame + c] & 255) / 4.0;
+            }
+            boolean firstClip = f < 16;
+            assertTrue(firstClip ? mean < 80 : mean > 170, "frame " + f + " background " + mean + ": "
+                    + (firstClip ? "black" : "white") + " as its prompt says");
+        }
+    }
+
     interface Step { void run() throws Exception; }
 
     /**
