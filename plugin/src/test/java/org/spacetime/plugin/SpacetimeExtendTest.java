@@ -150,7 +150,8 @@ class SpacetimeExtendTest {
     @Test
     void readmeMp4ExamplesExtendAnEncodedFileForwardAndBackward() throws Exception {
         Path dir = encodedWorldClip("readme-mp4", "x264enc", "mp4mux", "in.mp4");
-        List<String> examples = plugin.readmeExamples("location=in.mp4");
+        List<String> examples = plugin.readmeExamples("location=in.mp4").stream()
+                .filter(e -> e.contains("spacetimeextend")).toList();
         assertEquals(2, examples.size(), "the README's forward and backward MP4 examples: " + examples);
         for (String example : examples) {
             InstalledPlugin.Result r = plugin.toolIn(dir, java.util.Map.of(), 300, "bash", "-c", example);
