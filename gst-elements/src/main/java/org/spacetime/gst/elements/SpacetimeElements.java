@@ -9,6 +9,6 @@ import org.spacetime.gst.framework.ElementType;
 public final class SpacetimeElements implements ElementProvider {
     @Override
     public List<ElementType<?>> elementTypes() {
-        return List.of(SpacetimeSrc.TYPE, SpacetimeExtend.TYPE, SpacetimeRestyle.TYPE);
+        return List.of(SpacetimeSrc.TYPE, SpacetimeExtend.TYPE, SpacetimeRestyle.TYPE, SpacetimeConnect.TYPE);
     }
 }
