@@ -3,20 +3,24 @@
 #   libgstspacetime.so + libgstspacetime.conf  -> $PLUGIN_DIR (default ~/.local/share/gstreamer-1.0/plugins)
 #   the jars it runs                           -> $LIB_DIR    (default ~/.local/share/spacetime/lib)
 #   the shipped default model package          -> $MODELS_DIR (default ~/.local/share/spacetime/models)
+#   the Pitivi plugin (editor menus)           -> $PITIVI_DIR (default ~/.local/share/pitivi/plugins/spacetime;
+#                                                 enable it in Pitivi: Preferences > Plugins > Spacetime)
 # The install does not need the checkout afterwards.
-# Options: --plugin-dir DIR, --lib-dir DIR, --models-dir DIR, --extra-classpath CP (e.g. test jars).
+# Options: --plugin-dir DIR, --lib-dir DIR, --models-dir DIR, --pitivi-dir DIR, --extra-classpath CP (e.g. test jars).
 # Reinstalling always rewrites the .so, which makes GStreamer rescan it even after a failed load.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-plugin_dir="${HOME}/.local/share/gstreamer-1.0/plugins"
+plugin_dir="${XDG_DATA_HOME:-${HOME}/.local/share}/gstreamer-1.0/plugins"   # where GStreamer looks (g_get_user_data_dir)
 lib_dir="${HOME}/.local/share/spacetime/lib"
 models_dir="${HOME}/.local/share/spacetime/models"
+pitivi_dir="${XDG_DATA_HOME:-${HOME}/.local/share}/pitivi/plugins/spacetime"
 extra=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --plugin-dir) plugin_dir="$2"; shift 2 ;;
     --lib-dir) lib_dir="$2"; shift 2 ;;
     --models-dir) models_dir="$2"; shift 2 ;;
+    --pitivi-dir) pitivi_dir="$2"; shift 2 ;;
     --extra-classpath) extra="$2"; shift 2 ;;
     *) echo "install-plugin: unknown option $1" >&2; exit 2 ;;
   esac
@@ -85,6 +89,9 @@ else
   rm -f "$archive"
 fi
 mv "$plugin_dir/libgstspacetime.conf.tmp" "$plugin_dir/libgstspacetime.conf"
+# The Pitivi plugin: plain files (libpeas loads them from there when Pitivi starts).
+mkdir -p "$pitivi_dir"
+cp "$root"/editor/pitivi/spacetime/spacetime.plugin "$root"/editor/pitivi/spacetime/spacetime.py "$pitivi_dir"/
 rm -f "$plugin_dir/libgstspacetime.so"
 cp "$so" "$plugin_dir/libgstspacetime.so"
 echo "install-plugin: installed $plugin_dir/libgstspacetime.so (jars in $lib_dir, default model in $models_dir, JVM $libjvm)"

@@ -42,10 +42,20 @@ final class InstalledPlugin {
         Result r = run(List.of("bash", root.resolve("install/install-plugin.sh").toString(), "--plugin-dir",
                 pluginDir.toString(), "--lib-dir", pluginDir.getParent().resolve("lib").toString(),
                 "--models-dir", pluginDir.getParent().resolve("models").toString(),
+                "--pitivi-dir", pitiviPluginDir().toString(),
                 "--extra-classpath", testJars), Map.of(), 60);
         if (r.exitCode != 0) {
             throw new IllegalStateException("install-plugin.sh failed: " + r.all());
         }
+    }
+
+    /** Where the Pitivi plugin goes: Pitivi finds it with XDG_DATA_HOME={@link #dataHome()}. */
+    Path pitiviPluginDir() {
+        return dataHome().resolve("pitivi/plugins/spacetime");
+    }
+
+    Path dataHome() {
+        return pluginDir.getParent().resolve("data");
     }
 
     Path conf() {

@@ -33,17 +33,19 @@ class SpacetimeConnectTest {
                 b[i] = (byte) 128;                     // the background turns gray
             }
         }
-        encode(a, "a.mp4");
-        encode(b, "b.mp4");
+        tmpEncode(plugin, tmp, a, "a.mp4");
+        tmpEncode(plugin, tmp, b, "b.mp4");
     }
 
-    static void encode(byte[] rgb, String file) throws Exception {
-        Path raw = tmp.resolve(file + ".raw");
+    /** Packed 64x64 RGB frames at 8 fps encoded as {@code dir/file} (H.264 in MP4); the raw file is removed. */
+    static void tmpEncode(InstalledPlugin plugin, Path dir, byte[] rgb, String file) throws Exception {
+        Path raw = dir.resolve(file + ".raw");
         Files.write(raw, rgb);
-        InstalledPlugin.Result r = plugin.toolIn(tmp, Map.of(), 60, "gst-launch-1.0", "-q", "filesrc", "location=" + raw,
+        InstalledPlugin.Result r = plugin.toolIn(dir, Map.of(), 60, "gst-launch-1.0", "-q", "filesrc", "location=" + raw,
                 "!", "rawvideoparse", "width=64", "height=64", "format=rgb", "framerate=8/1", "!", "videoconvert", "!",
                 "x264enc", "!", "mp4mux", "!", "filesink", "location=" + file);
         assertEquals(0, r.exitCode(), r.all());
+        Files.delete(raw);
     }
 
     /** a.mp4 then b.mp4 through concat, {@code element} (or nothing) and decodebin to packed RGB, with the PTS printed. */

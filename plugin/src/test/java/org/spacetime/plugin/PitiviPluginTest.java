@@ -1,0 +1,329 @@
+package org.spacetime.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Pitivi plugin inside a real Pitivi (Debian's 2022.06) on a virtual display (Xvfb), with a
+ * private session bus: Pitivi opens a project holding two World clips (a.mp4: the red circle on
+ * near-black, b.mp4: the same on gray, 1.5 s each, one after the other on layer 0); each task is
+ * triggered through its Gio action over D-Bus (what the menu items do, with the dialog's settings
+ * as JSON), and the project Pitivi itself saves (its automatic backup, project.xges~) must hold the
+ * new clip where the task puts it. The steps build on each other, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PitiviPluginTest {
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)    // Pitivi's log and project stay for a look
+    static Path tmp;
+    static InstalledPlugin plugin;
+    static Path project;
+    static final List<Process> processes = new ArrayList<>();
+    static Map<String, String> env;
+    static String pitiviBusName;
+    static final long S = 1_000_000_000L;
+
+    record Clip(String asset, int layer, long start, long duration, long inpoint) {}
+
+    static boolean installed(String tool) {
+        return Stream.of(System.getenv("PATH").split(File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+    }
+
+    @BeforeAll
+    static void startPitivi() throws Exception {
+        for (String tool : new String[] {"pitivi", "Xvfb", "dbus-daemon", "gdbus"}) {
+            assumeTrue(installed(tool), tool + " is not installed (install/setup-debian.sh --packages installs it)");
+        }
+        plugin = new InstalledPlugin(tmp);
+        project = Files.createDirectories(tmp.resolve("project"));
+        byte[] a = SpacetimeExtendTest.worldClip(), b = a.clone();
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (b[i] & 255) == 16 ? (byte) 128 : b[i];
+        }
+        SpacetimeConnectTest.tmpEncode(plugin, project, a, "a.mp4");
+        SpacetimeConnectTest.tmpEncode(plugin, project, b, "b.mp4");
+        InstalledPlugin.Result saved = plugin.toolIn(project, Map.of(), 60, "ges-launch-1.0", "-t", "video",
+                "--video-caps=video/x-raw,width=(int)64,height=(int)64,framerate=(fraction)8/1",
+                "+clip", project.resolve("a.mp4").toUri().toString(), "+clip", project.resolve("b.mp4").toUri().toString(),
+                "--save-only=" + project.resolve("project.xges").toUri());
+        assertEquals(0, saved.exitCode(), saved.all());
+
+        Path config = Files.createDirectories(tmp.resolve("config/pitivi"));
+        Files.writeString(config.resolve("pitivi.conf"), "[plugins]\nactive-plugins = spacetime\n\n"
+                + "[main-window]\nwidth = 1280\nheight = 760\n");
+        int display = 90 + (int) (ProcessHandle.current().pid() % 100);
+        start("xvfb.log", Map.of(), "Xvfb", ":" + display, "-screen", "0", "1280x800x24", "-nolisten", "tcp");
+        Process bus = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1").start();
+        processes.add(bus);
+        String address = new java.io.BufferedReader(new java.io.InputStreamReader(bus.getInputStream())).readLine();
+        env = new HashMap<>(Map.of("DISPLAY", ":" + display, "DBUS_SESSION_BUS_ADDRESS", address,
+                "XDG_DATA_HOME", plugin.dataHome().toString(), "XDG_CONFIG_HOME", tmp.resolve("config").toString(),
+                "XDG_CACHE_HOME", tmp.resolve("cache").toString(), "GST_PLUGIN_PATH", plugin.pluginDir.toString(),
+                "GST_REGISTRY_1_0", plugin.registry.toString()));
+        Process pitivi = start("pitivi.log", env, "pitivi", project.resolve("project.xges").toString());
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (pitiviBusName == null && System.currentTimeMillis() < deadline) {
+            assertTrue(pitivi.isAlive(), "Pitivi exited: " + log());
+            Thread.sleep(1000);
+            pitiviBusName = busNameWithSpacetimeActions();
+        }
+        assertTrue(pitiviBusName != null, "Pitivi's actions with the plugin's on the session bus: " + log());
+    }
+
+    static Process start(String logName, Map<String, String> extraEnv, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve(logName).toFile());
+        pb.environment().putAll(extraEnv);
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).destroy();
+            if (!processes.get(i).waitFor(10, TimeUnit.SECONDS)) {
+                processes.get(i).destroyForcibly();
+            }
+        }
+    }
+
+    static String log() throws Exception {
+        Path log = tmp.resolve("pitivi.log");
+        return Files.exists(log) ? Files.readString(log).lines().filter(l -> !l.startsWith("ALSA"))
+                .reduce("", (x, y) -> x + "\n" + y) : "";
+    }
+
+    static InstalledPlugin.Result gdbus(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("gdbus", "call", "--session", "--timeout", "5"));
+        command.addAll(List.of(args));
+        return plugin.toolIn(tmp, env, 20, command.toArray(String[]::new));
+    }
+
+    /** Pitivi runs NON_UNIQUE: its actions are on its unique connection name, found by asking each. */
+    static String busNameWithSpacetimeActions() throws Exception {
+        InstalledPlugin.Result names = gdbus("--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus",
+                "--method", "org.freedesktop.DBus.ListNames");
+        Matcher m = Pattern.compile("':1\\.\\d+'").matcher(names.stdout());
+        while (m.find()) {
+            String name = m.group().replace("'", "");
+            InstalledPlugin.Result actions = gdbus("--dest", name, "--object-path", "/org/pitivi/Pitivi",
+                    "--method", "org.gtk.Actions.List");
+            if (actions.stdout().contains("spacetime-generate")) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** Activates app.spacetime-TASK with the string parameter (JSON settings; "" opens the dialog). */
+    static void activate(String action, String parameter) throws Exception {
+        String variant = parameter == null ? "[]" : "[<'" + parameter + "'>]";
+        InstalledPlugin.Result r = gdbus("--dest", pitiviBusName, "--object-path", "/org/pitivi/Pitivi",
+                "--method", "org.gtk.Actions.Activate", action, variant, "{}");
+        assertEquals(0, r.exitCode(), r.all());
+    }
+
+    /** The clips of the project as Pitivi saved it last (its automatic backup). */
+    static List<Clip> clips() throws Exception {
+        Path backup = project.resolve("project.xges~");
+        List<Clip> clips = new ArrayList<>();
+        if (!Files.exists(backup)) {
+            return clips;
+        }
+        Matcher m = Pattern.compile("<clip [^>]*asset-id='([^']*)'[^>]*layer-priority='(\\d+)'[^>]*start='(\\d+)' "
+                + "duration='(\\d+)' inpoint='(\\d+)'").matcher(Files.readString(backup));
+        while (m.find()) {
+            clips.add(new Clip(m.group(1).substring(m.group(1).lastIndexOf('/') + 1), Integer.parseInt(m.group(2)),
+                    Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), Long.parseLong(m.group(5))));
+        }
+        return clips;
+    }
+
+    /** Waits (Pitivi writes its backup about 10 s after a change) until the saved project has this clip. */
+    static Clip awaitClip(String assetPrefix) throws Exception {
+        long deadline = System.currentTimeMillis() + 180_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (Clip c : clips()) {
+                if (c.asset().startsWith(assetPrefix)) {
+                    Thread.sleep(12_000);          // changes made with it (a ripple) are saved with the next backup
+                    return clips().stream().filter(x -> x.asset().equals(c.asset())).findFirst().orElseThrow();
+                }
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("no " + assetPrefix + " clip in the saved project: " + clips() + log());
+    }
+
+    static Clip clip(String asset) throws Exception {
+        return clips().stream().filter(c -> c.asset().equals(asset)).findFirst().orElseThrow();
+    }
+
+    static void screenshot(String name) throws Exception {
+        Path png = Path.of("target", name);
+        InstalledPlugin.Result r = plugin.toolIn(tmp, env, 30, "gst-launch-1.0", "-q", "ximagesrc", "display-name="
+                + env.get("DISPLAY"), "num-buffers=1", "!", "videoconvert", "!", "pngenc", "!", "filesink",
+                "location=" + png.toAbsolutePath());
+        assertEquals(0, r.exitCode(), r.all());
+        String keep = System.getenv("SPACETIME_SCREENSHOTS");      // docs/images when refreshing the README's
+        if (keep != null) {
+            Files.copy(png, Path.of(keep).resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Mean RGB of the background (corners) and of the pixels far from it, over every frame. */
+    static double[][] colours(String file) throws Exception {
+        Path out = tmp.resolve(file + ".rgb");
+        InstalledPlugin.Result r = plugin.toolIn(project, Map.of(), 60, "gst-launch-1.0", "-q", "filesrc",
+                "location=" + file, "!", "decodebin", "!", "videoconvert", "!", "video/x-raw,format=RGB", "!", "filesink",
+                "location=" + out);
+        assertEquals(0, r.exitCode(), r.all());
+        byte[] rgb = Files.readAllBytes(out);
+        int frame = 64 * 64 * 3;
+        double[] bg = new double[3], fg = new double[3];
+        long nb = 0, nf = 0;
+        for (int f = 0; f < rgb.length / frame; f++) {
+            int[] corner = new int[3];
+            for (int c = 0; c < 3; c++) {
+                corner[c] = rgb[f * frame + c] & 255;
+            }
+            for (int p = 0; p < 64 * 64; p++) {
+                int o = f * frame + p * 3;
+                int d = 0;
+                for (int c = 0; c < 3; c++) {
+                    d += Math.abs((rgb[o + c] & 255) - corner[c]);
+                }
+                double[] into = d > 120 ? fg : bg;
+                for (int c = 0; c < 3; c++) {
+                    into[c] += rgb[o + c] & 255;
+                }
+                if (d > 120) {
+                    nf++;
+                } else {
+                    nb++;
+                }
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            bg[c] /= Math.max(1, nb);
+            fg[c] /= Math.max(1, nf);
+        }
+        return new double[][] {bg, fg, {nf}};
+    }
+
+    /** Last: the dialog stays open (nothing can click Cancel here). */
+    @Test
+    @Order(7)
+    void menuItemOpensTheGenerateDialog() throws Exception {
+        activate("spacetime-generate", "");
+        Thread.sleep(3000);
+        screenshot("pitivi-generate-dialog.png");
+        assertTrue(Files.size(Path.of("target/pitivi-generate-dialog.png")) > 10_000);
+    }
+
+    /** Generate clip: at the playhead (0), on the first free layer (layer 0 holds a.mp4 there). */
+    @Test
+    @Order(2)
+    void generateAddsARenderedClipAtThePlayhead() throws Exception {
+        activate("spacetime-generate", "{\"prompt\": \"a green circle moves up on a navy background\", "
+                + "\"duration\": 2, \"seed\": 4}");
+        Clip c = awaitClip("spacetime-generate-");
+        assertEquals(new Clip(c.asset(), 1, 0, 2 * S, 0), c);
+        double[][] colour = colours(c.asset());
+        double[] bg = colour[0], fg = colour[1];
+        assertTrue(bg[2] > bg[0] + 40 && bg[2] > bg[1] + 40, "a navy background: " + java.util.Arrays.toString(bg));
+        assertTrue(fg[1] > fg[0] + 40 && fg[1] > fg[2], "a green object: " + java.util.Arrays.toString(fg));
+    }
+
+    /** Extend clip, forward: the generated part only, right after b.mp4's out-point, b.mp4 untouched. */
+    @Test
+    @Order(3)
+    void extendPlacesTheGeneratedPartAfterTheClip() throws Exception {
+        activate("spacetime-extend", "{\"clip\": \"uriclip1\", \"direction\": \"forward\", \"duration\": 2}");
+        Clip c = awaitClip("spacetime-extend-");
+        // The file holds b.mp4's 1.5 s, then the 2 s generated: the clip uses the generated part.
+        assertEquals(new Clip(c.asset(), 0, 3 * S, 2 * S, 1_500_000_000L), c);
+        assertEquals(new Clip("b.mp4", 0, 1_500_000_000L, 1_500_000_000L, 0), clip("b.mp4"));
+    }
+
+    /** Restyle clip: a.mp4's red circle restyled blue, on a free layer at a.mp4's place (the original stays). */
+    @Test
+    @Order(4)
+    void restyleAddsTheRestyledClipAboveTheOriginal() throws Exception {
+        activate("spacetime-restyle", "{\"clip\": \"uriclip0\", \"strength\": 0.8, "
+                + "\"prompt\": \"a blue circle moves right on a black background\"}");
+        Clip c = awaitClip("spacetime-restyle-");
+        assertEquals(new Clip(c.asset(), 2, 0, 1_500_000_000L, 0), c);
+        double[] fg = colours(c.asset())[1];
+        assertTrue(fg[2] > fg[0] + 60 && fg[2] > fg[1] + 60, "a blue object: " + java.util.Arrays.toString(fg));
+    }
+
+    /** Connect clips: 2 s between a.mp4 and b.mp4; b.mp4 and what follows it move 2 s later. */
+    @Test
+    @Order(5)
+    void connectPlacesTheBridgeBetweenTheClips() throws Exception {
+        activate("spacetime-connect", "{\"clips\": [\"uriclip0\", \"uriclip1\"], \"duration\": 2}");
+        Clip c = awaitClip("spacetime-connect-");
+        // The file holds a.mp4's last 1.5 s, the bridge, b.mp4's first 1.5 s: the clip uses the bridge.
+        assertEquals(new Clip(c.asset(), 0, 1_500_000_000L, 2 * S, 1_500_000_000L), c);
+        assertEquals(3_500_000_000L, clip("b.mp4").start());
+        assertEquals(5 * S, clips().stream().filter(x -> x.asset().startsWith("spacetime-extend-")).findFirst()
+                .orElseThrow().start());
+        screenshot("pitivi-timeline.png");
+    }
+
+    /** A failing render (an empty prompt) and a cancelled one change nothing and leave no file. */
+    @Test
+    @Order(6)
+    void failureAndCancelLeaveTheProjectUnchanged() throws Exception {
+        List<Clip> before = clips();
+        long files;
+        try (Stream<Path> s = Files.list(project)) {
+            files = s.count();
+        }
+        activate("spacetime-generate", "{\"prompt\": \"\", \"duration\": 2}");
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!log().contains("prompt is empty") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        assertTrue(log().contains("Generating a clip failed") && log().contains("prompt is empty"),
+                "the element's message in the error dialog (and the log): " + log());
+        activate("spacetime-generate", "{\"prompt\": \"a red circle moves right on a black background\", "
+                + "\"duration\": 60}");
+        Thread.sleep(3000);
+        activate("spacetime-cancel", null);
+        deadline = System.currentTimeMillis() + 30_000;
+        while (!log().contains("cancelled; nothing was added") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        assertTrue(log().contains("cancelled; nothing was added"), log());
+        Thread.sleep(12_000);
+        assertEquals(before, clips(), "the project is unchanged");
+        try (Stream<Path> s = Files.list(project)) {
+            assertEquals(files, s.count(), "no file left behind");
+        }
+        assertFalse(log().contains("Traceback"), log());
+    }
+}
