@@ -172,6 +172,45 @@ class SpacetimeExtendTest {
         assertTrue(duration.stdout().contains("Duration: 0:00:05.5"), duration.all());
     }
 
+    /**
+     * gst-launch-1.0 -e on an hour-long forward extension: Ctrl-C (SIGINT) ends it within seconds
+     * and the MP4 is finished (playable, the input and what was generated so far). The element hears
+     * of the application's EOS although its input ended long before; it used to generate on until
+     * a second Ctrl-C killed gst-launch, leaving an MP4 without its index.
+     */
+    @Test
+    void ctrlCWithEosFinishesALongExtensionCleanly() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("ctrl-c"));
+        // stdbuf: gst-launch's progress lines reach the log as they are printed (a pipe is block-buffered).
+        ProcessBuilder pb = new ProcessBuilder("stdbuf", "-oL", "gst-launch-1.0", "-e", "videotestsrc", "num-buffers=16", "pattern=ball",
+                "!", "video/x-raw,width=64,height=64,framerate=8/1", "!", "spacetimeextend", "duration=3600", "!",
+                "videoconvert", "!", "x264enc", "!", "mp4mux", "!", "filesink", "location=long.mp4")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("gst-launch.log").toFile());
+        pb.environment().put("GST_PLUGIN_PATH", plugin.pluginDir.toString());
+        pb.environment().put("GST_REGISTRY_1_0", plugin.registry.toString());
+        Process p = pb.start();
+        long deadline = System.currentTimeMillis() + 60_000;
+        // Until the continuation is under way in PLAYING (x264enc's look-ahead holds the preroll for a
+        // few windows; gst-launch itself does not finish a pipeline interrupted before it prerolled).
+        while (!Files.readString(dir.resolve("gst-launch.log")).matches("(?s).*Setting pipeline to PLAYING.*window [4-9]/.*")
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(200);
+        }
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        long t0 = System.nanoTime();
+        boolean ended = p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        p.destroyForcibly();
+        String log = Files.readString(dir.resolve("gst-launch.log"));
+        assertTrue(ended, "gst-launch -e ends after Ctrl-C: " + log);
+        assertEquals(0, p.exitValue(), log);
+        assertTrue(log.contains("EOS received"), log);
+        byte[] frames = decode(dir, "long.mp4");
+        assertTrue(frames.length / FRAME > 16 + 8, "the input and some generated frames: " + frames.length / FRAME);
+        assertTrue(frames.length / FRAME < 3600 * 8, "not the whole hour");
+        System.out.printf("gst-launch -e: ended %.1f s after Ctrl-C with %d frames%n", seconds, frames.length / FRAME);
+    }
+
     /** A new directory holding the world clip encoded as {@code file}, the input a user has. */
     static Path encodedWorldClip(String dirName, String encoder, String muxer, String file) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(dirName));

@@ -103,12 +103,13 @@ public final class SpacetimeExtend extends PadElement {
         long shift;                     // backward: nanoseconds every input timestamp moves by
         boolean leadInDone;
         WindowPrefetcher prefetcher;    // backward: the lead-in's windows
-        Continuation continuation;      // forward: the frames after EOS
+        volatile Continuation continuation;   // forward: the frames after EOS
         volatile LiveGapFiller filler;  // forward, live input: fills stalls (src pad task)
         Event segment;                  // the input's latest SEGMENT event (a reference of ours; guarded by this)
         long announcedStop = -1;        // the stop of the segment downstream has now (-1: none; guarded by this)
         boolean liveChecked;
         volatile boolean playing;
+        volatile boolean endRequested;  // the application sent EOS: generate no more, finish the stream
         final Object pushLock = new Object();   // src pad pushes of the sink streaming thread and the filler task
 
         State(Config config) {
@@ -244,6 +245,29 @@ public final class SpacetimeExtend extends PadElement {
             stopTask();
             state = null;
             s.close();
+        }
+    }
+
+    /** Forward extension after EOS can run for hours: gst-launch-1.0 -e's EOS must reach it. */
+    @Override
+    protected boolean endsOnApplicationEos() {
+        return true;
+    }
+
+    /**
+     * The application ends the stream (gst-launch-1.0 -e on Ctrl-C): the continuation stops within
+     * one denoising step, the frames made so far are in the stream, and the input's EOS goes on,
+     * so the file is finished cleanly. Input still to come passes through as usual.
+     */
+    @Override
+    protected void applicationEos() {
+        State s = state;
+        if (s != null) {
+            s.endRequested = true;
+            Continuation c = s.continuation;
+            if (c != null) {
+                c.interrupt();
+            }
         }
     }
 
@@ -528,7 +552,7 @@ public final class SpacetimeExtend extends PadElement {
 
     /** At EOS: {@code duration} seconds continuing the input, stamped after its last frame (or the last filled gap). */
     private int generateForward(State s) throws ElementException, FlushingException {
-        if (s.recent.isEmpty() || s.config.duration() <= 0) {
+        if (s.recent.isEmpty() || s.config.duration() <= 0 || s.endRequested) {
             return Flow.OK;
         }
         long total = Math.round(s.config.duration() * s.format.fps);
@@ -537,8 +561,17 @@ public final class SpacetimeExtend extends PadElement {
         long start = s.filler == null ? s.endPts : Math.max(s.endPts, s.filler.filledUntil());
         long offset = s.lastOffset == Buffer.CLOCK_TIME_NONE ? Buffer.CLOCK_TIME_NONE
                 : s.lastOffset + 1 + Math.round((start - s.endPts) * s.format.fps / 1e9);
-        for (long j = 0; j < total; j++) {
-            Buffer b = s.format.toBuffer(s.continuation.frame(j));
+        for (long j = 0; j < total && !s.endRequested; j++) {
+            Video frame;
+            try {
+                frame = s.continuation.frame(j);
+            } catch (FlushingException e) {
+                if (s.endRequested) {
+                    break;                 // interrupted by the application's EOS: finish here
+                }
+                throw e;
+            }
+            Buffer b = s.format.toBuffer(frame);
             long pts = start + s.format.frameTime(j);
             b.setPts(pts).setDuration(start + s.format.frameTime(j + 1) - pts);
             if (offset != Buffer.CLOCK_TIME_NONE) {

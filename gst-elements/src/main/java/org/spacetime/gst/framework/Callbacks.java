@@ -92,6 +92,28 @@ final class Callbacks {
         }
     };
 
+    /**
+     * GstElement.send_event: an EOS the application sends (to the pipeline, which passes it to its
+     * sources) goes to {@link PadElement#applicationEos}; the default handler would push it into
+     * the sink pad and wait there for the streaming thread. Other events are handled as by default.
+     */
+    static final BoolPtrFunc SEND_EVENT = (element, event) -> {
+        enter();
+        try {
+            Element p = peer(element);
+            if (p instanceof PadElement pe && pe.endsOnApplicationEos()
+                    && event.getInt(L.offset("GstEvent", "type")) == L.constant("GST_EVENT_EOS")) {
+                Gst.gst_mini_object_unref(event);
+                pe.applicationEos();
+                return 1;
+            }
+            return chainUp(element, "GstElementClass", "send_event").invokeInt(new Object[] {element, event});
+        } catch (Throwable t) {
+            fail(element, t);
+            return 0;
+        }
+    };
+
     // ----- GstBaseSrc / GstPushSrc
     static final BoolFunc START = src -> bool(src, () -> { source(src).start(); return true; });
     static final BoolFunc STOP = src -> bool(src, () -> { source(src).stop(); return true; });
@@ -270,7 +292,7 @@ final class Callbacks {
     });
 
     static {
-        for (Callback cb : new Callback[] {CLASS_INIT, INSTANCE_INIT, SET_PROPERTY, GET_PROPERTY, FINALIZE, CHANGE_STATE,
+        for (Callback cb : new Callback[] {CLASS_INIT, INSTANCE_INIT, SET_PROPERTY, GET_PROPERTY, FINALIZE, CHANGE_STATE, SEND_EVENT,
                 START, STOP, UNLOCK, UNLOCK_STOP, IS_SEEKABLE, DO_SEEK, SET_CAPS, SRC_QUERY, FIXATE, GET_CAPS, GET_TIMES, CREATE, CHAIN,
                 SINK_EVENT, SRC_QUERY_FUNCTION, TASK, ACTION, URI_GET_TYPE, URI_GET_PROTOCOLS, URI_GET_URI, URI_SET_URI, URI_INTERFACE_INIT}) {
             Native.setCallbackThreadInitializer(cb, THREADS);

@@ -29,7 +29,27 @@ public abstract class PadElement extends Element {
         }
         Gst.gst_element_add_pad(handle(), sinkPad);
         Gst.gst_element_add_pad(handle(), srcPad);
+        if (endsOnApplicationEos()) {
+            // An application ends a stream by sending EOS to the pipeline, which hands it to the
+            // elements flagged as sources only (gst-launch-1.0 -e on Ctrl-C does this).
+            handle().setInt(flags, handle().getInt(flags) | l.constant("GST_ELEMENT_FLAG_SOURCE"));
+        }
     }
+
+    /**
+     * Whether the element produces video of its own after its input ends (a continuation), and so
+     * must hear of an application's EOS: see {@link #applicationEos}. Decided once per instance.
+     */
+    protected boolean endsOnApplicationEos() {
+        return false;
+    }
+
+    /**
+     * The application sent EOS to the pipeline (the element is flagged as a source for this, see
+     * {@link #endsOnApplicationEos}): stop producing video of its own soon, then let the input's EOS
+     * through. Called on the application's thread; the input's EOS still arrives on the sink pad.
+     */
+    protected void applicationEos() {}
 
     /** One input buffer (owned by the callee: push it on or unref it). Returns a flow value. */
     protected abstract int chain(Buffer buffer) throws ElementException;

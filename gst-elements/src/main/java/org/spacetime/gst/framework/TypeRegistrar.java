@@ -177,6 +177,7 @@ final class TypeRegistrar {
             Callbacks.set(klass, "GstPushSrcClass", "create", Callbacks.CREATE);
         } else {
             Callbacks.set(klass, "GstElementClass", "change_state", Callbacks.CHANGE_STATE);
+            Callbacks.set(klass, "GstElementClass", "send_event", Callbacks.SEND_EVENT);
         }
     }
 
