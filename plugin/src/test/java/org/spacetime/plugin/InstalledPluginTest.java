@@ -50,7 +50,9 @@ class InstalledPluginTest {
         InstalledPlugin.Result filter = plugin.tool(60, "gst-inspect-1.0", "spacetimetestinvert");
         assertTrue(filter.stdout().contains("Filter/Effect/Video"), filter.all());
         InstalledPlugin.Result all = plugin.tool(60, "gst-inspect-1.0", "spacetime");
-        assertTrue(all.stdout().contains("5 features"), all.all());
+        assertTrue(all.stdout().contains("7 features"), all.all());
+        assertTrue(all.stdout().contains("spacetimerestyle: Spacetime video restyler"), all.all());
+        assertTrue(all.stdout().contains("spacetimeconnect: Spacetime clip connector"), all.all());
         assertTrue(all.stdout().contains("spacetimeextend: Spacetime video extender"), all.all());
     }
 

@@ -162,20 +162,28 @@ class PitiviPluginTest {
         return clips;
     }
 
-    /** Waits (Pitivi writes its backup about 10 s after a change) until the saved project has this clip. */
+    /**
+     * Waits (Pitivi writes its backup about 10 s after a change) until the saved project has a clip
+     * of a file whose name starts with {@code assetPrefix} and that was not there before.
+     */
     static Clip awaitClip(String assetPrefix) throws Exception {
+        java.util.Set<String> before = new java.util.HashSet<>(seen);
         long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline) {
             for (Clip c : clips()) {
-                if (c.asset().startsWith(assetPrefix)) {
+                if (c.asset().startsWith(assetPrefix) && !before.contains(c.asset())) {
                     Thread.sleep(12_000);          // changes made with it (a ripple) are saved with the next backup
-                    return clips().stream().filter(x -> x.asset().equals(c.asset())).findFirst().orElseThrow();
+                    seen.add(c.asset());
+                    return clip(c.asset());
                 }
             }
             Thread.sleep(1000);
         }
-        throw new AssertionError("no " + assetPrefix + " clip in the saved project: " + clips() + log());
+        throw new AssertionError("no new " + assetPrefix + " clip in the saved project: " + clips() + log());
     }
+
+    /** The files of the clips {@link #awaitClip} has returned. */
+    static final java.util.Set<String> seen = new java.util.HashSet<>();
 
     static Clip clip(String asset) throws Exception {
         return clips().stream().filter(c -> c.asset().equals(asset)).findFirst().orElseThrow();
@@ -235,7 +243,7 @@ class PitiviPluginTest {
 
     /** Last: the dialog stays open (nothing can click Cancel here). */
     @Test
-    @Order(7)
+    @Order(8)
     void menuItemOpensTheGenerateDialog() throws Exception {
         activate("spacetime-generate", "");
         Thread.sleep(3000);
@@ -294,9 +302,28 @@ class PitiviPluginTest {
         screenshot("pitivi-timeline.png");
     }
 
-    /** A failing render (an empty prompt) and a cancelled one change nothing and leave no file. */
+    /**
+     * Extend clip, backward: a 1 s lead-in ending at b.mp4's in-point (now at 3.5 s). Layer 0 is taken
+     * there (the bridge), so it goes on the first free layer; a.mp4, which starts at 0, has no room.
+     */
     @Test
     @Order(6)
+    void extendBackwardPlacesTheLeadInBeforeTheClip() throws Exception {
+        activate("spacetime-extend", "{\"clip\": \"uriclip0\", \"direction\": \"backward\", \"duration\": 1}");
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!log().contains("Not enough room before the clip") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        assertTrue(log().contains("Not enough room before the clip: it starts at 0.00 s"), log());
+        activate("spacetime-extend", "{\"clip\": \"uriclip1\", \"direction\": \"backward\", \"duration\": 1}");
+        Clip c = awaitClip("spacetime-extend-");
+        // The file holds the 1 s lead-in, then b.mp4: the clip uses the lead-in.
+        assertEquals(new Clip(c.asset(), 1, 2_500_000_000L, S, 0), c);
+    }
+
+    /** A failing render (an empty prompt) and a cancelled one change nothing and leave no file. */
+    @Test
+    @Order(7)
     void failureAndCancelLeaveTheProjectUnchanged() throws Exception {
         List<Clip> before = clips();
         long files;

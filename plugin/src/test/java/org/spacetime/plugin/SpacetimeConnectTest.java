@@ -48,12 +48,15 @@ class SpacetimeConnectTest {
         Files.delete(raw);
     }
 
-    /** a.mp4 then b.mp4 through concat, {@code element} (or nothing) and decodebin to packed RGB, with the PTS printed. */
+    /**
+     * a.mp4 then b.mp4 through decodebin3, concat, {@code element} (or nothing) to packed RGB, with
+     * the PTS printed (decodebin before concat hangs in preroll now and then, without any of ours).
+     */
     static InstalledPlugin.Result concat(String element, String out) throws Exception {
         String through = element.isEmpty() ? "" : element + " ! ";
         InstalledPlugin.Result r = plugin.toolIn(tmp, Map.of(), 300, "bash", "-c", "gst-launch-1.0 -v concat name=c ! "
                 + through + "videoconvert ! video/x-raw,format=RGB ! identity silent=false ! filesink location=" + out
-                + " filesrc location=a.mp4 ! decodebin ! videoconvert ! c. filesrc location=b.mp4 ! decodebin ! videoconvert ! c.");
+                + " filesrc location=a.mp4 ! decodebin3 ! videoconvert ! c. filesrc location=b.mp4 ! decodebin3 ! videoconvert ! c.");
         assertEquals(0, r.exitCode(), r.all());
         return r;
     }

@@ -38,8 +38,7 @@ import org.spacetime.models.VideoPipeline;
  */
 public final class SpacetimeConnect extends PadElement {
     private static final Logger LOG = LogManager.getLogger(SpacetimeConnect.class);
-    private static final String CAPS = "video/x-raw,format=" + VideoFormats.caps()
-            + ",width=[16,16384],height=[16,16384],framerate=[0/1,2147483647/1]";
+    private static final String CAPS = VideoFormats.anyRawVideo();
     /** Latent frames of each clip that condition the bridge: 1 + 8 model frames before, 8 after. */
     private static final int CONTEXT_LATENTS = 2;
 
@@ -102,12 +101,7 @@ public final class SpacetimeConnect extends PadElement {
 
         void close() {
             forget();
-            if (format != null) {
-                format.close();
-            }
-            if (model != null) {
-                model.close();
-            }
+            Resources.closeAll(format, model);
         }
     }
 

@@ -45,8 +45,7 @@ import org.spacetime.models.WindowedGenerator;
  * model's frame times, and generated frames are shown at the stream's rate, size and format.
  */
 public final class SpacetimeExtend extends PadElement {
-    private static final String CAPS = "video/x-raw,format=" + VideoFormats.caps()
-            + ",width=[16,16384],height=[16,16384],framerate=[0/1,2147483647/1]";
+    private static final String CAPS = VideoFormats.anyRawVideo();
 
     public static final ElementType<SpacetimeExtend> TYPE = ElementType
             .builder("spacetimeextend", SpacetimeExtend.class, SpacetimeExtend::new)
@@ -190,18 +189,7 @@ public final class SpacetimeExtend extends PadElement {
         void close() {
             releaseHeld();
             keepSegment(null, -1);
-            if (format != null) {
-                format.close();
-            }
-            for (AutoCloseable c : new AutoCloseable[] {prefetcher, continuation, filler, model}) {
-                if (c != null) {
-                    try {
-                        c.close();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }
+            Resources.closeAll(format, prefetcher, continuation, filler, model);
         }
     }
 

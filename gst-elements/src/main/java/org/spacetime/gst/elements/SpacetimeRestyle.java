@@ -34,8 +34,7 @@ import org.spacetime.models.VideoPipeline;
  * camera's buffer pool is not starved); the latency query adds one window and its generation time.
  */
 public final class SpacetimeRestyle extends PadElement {
-    private static final String CAPS = "video/x-raw,format=" + VideoFormats.caps()
-            + ",width=[16,16384],height=[16,16384],framerate=[0/1,2147483647/1]";
+    private static final String CAPS = VideoFormats.anyRawVideo();
 
     public static final ElementType<SpacetimeRestyle> TYPE = ElementType
             .builder("spacetimerestyle", SpacetimeRestyle.class, SpacetimeRestyle::new)
@@ -78,15 +77,7 @@ public final class SpacetimeRestyle extends PadElement {
         }
 
         void close() {
-            if (format != null) {
-                format.close();
-            }
-            if (generator != null) {
-                generator.close();
-            }
-            if (model != null) {
-                model.close();
-            }
+            Resources.closeAll(format, generator, model);
         }
     }
 

@@ -14,4 +14,9 @@ public final class VideoFormats {
     public static String caps() {
         return "{" + String.join(",", FORMATS) + "}";
     }
+
+    /** Raw video in any of these formats, any size and rate: the pads of a filter that converts itself. */
+    public static String anyRawVideo() {
+        return "video/x-raw,format=" + caps() + ",width=[16,16384],height=[16,16384],framerate=[0/1,2147483647/1]";
+    }
 }

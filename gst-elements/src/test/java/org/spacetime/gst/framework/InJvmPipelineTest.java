@@ -32,7 +32,8 @@ class InJvmPipelineTest {
     @BeforeAll
     static void init() {
         Gst.init(Version.of(1, 16), "InJvmPipelineTest");
-        assertEquals(5, PluginEntry.registerAll(null), "spacetimesrc, spacetimeextend and the 3 test elements, found through ServiceLoader");
+        assertEquals(7, PluginEntry.registerAll(null), "spacetimesrc, spacetimeextend, spacetimerestyle, spacetimeconnect "
+                + "and the 3 test elements, found through ServiceLoader");
     }
 
     /** AppSink.pullSample with a time limit: on timeout the pipeline is stopped (which unblocks it). */
