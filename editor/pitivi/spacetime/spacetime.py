@@ -397,8 +397,8 @@ class SpacetimePlugin(GObject.Object, Peas.Activatable):
         parts = [cut.output for cut in cuts]
         stages = list(cuts)
         stages.append(Stage("concat name=c ! spacetimeconnect name=con ! %s "
-                            "filesrc name=a ! decodebin3 ! videoconvert ! c. "    # decodebin + concat may hang
-                            "filesrc name=b ! decodebin3 ! videoconvert ! c." % ENCODE,
+                            "filesrc name=a ! decodebin ! videoconvert ! c. "
+                            "filesrc name=b ! decodebin ! videoconvert ! c." % ENCODE,
                             {"con": {"duration": duration / Gst.SECOND, "prompt": s.get("prompt", ""),
                                      "seed": int(s.get("seed", 0))},
                              "a": {"location": parts[0]}, "b": {"location": parts[1]},
