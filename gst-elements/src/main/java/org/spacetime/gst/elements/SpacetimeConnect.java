@@ -71,7 +71,9 @@ public final class SpacetimeConnect extends PadElement {
         final InputContext next = new InputContext();    // the next clip's first frames, while held
         final ArrayDeque<Buffer> held = new ArrayDeque<>();
         Event output;                                    // the first clip's SEGMENT: the output's (a reference of ours)
+        Segment outputSegment;                           // its fields, read once
         boolean opened;                                  // its copy without a stop went out
+        boolean restamp;                                 // the current clip is not the first: restamp its buffers
         Event segment;                                   // the current clip's SEGMENT (a reference of ours)
         Event heldSegment;                               // the next clip's, held until the bridge is out
         long endPts = -1;                                // output PTS where the last frame pushed ends
@@ -93,7 +95,8 @@ public final class SpacetimeConnect extends PadElement {
                 }
             }
             output = segment = heldSegment = null;
-            opened = false;
+            opened = restamp = false;
+            outputSegment = null;
             endPts = -1;
             shift = 0;
             seenData = holding = false;
@@ -185,10 +188,12 @@ public final class SpacetimeConnect extends PadElement {
             }
             if (s.output == null) {
                 s.output = event.retain();                 // the first clip's segment is the output's
+                s.outputSegment = event.segment();
                 keepSegment(s, event);
                 return forward(event);
             }
             keepSegment(s, event);                         // before any data again: restamped into the output's
+            s.restamp = true;
             event.unref();
             return true;
         }
@@ -227,13 +232,10 @@ public final class SpacetimeConnect extends PadElement {
      */
     private int pushRestamped(State s, Buffer in) {
         Buffer b = in;
-        if (s.segment != s.output) {
+        if (s.restamp) {
             long rt = s.segment.toRunningTime(in.pts());
-            Segment out = s.output.segment();
-            long pts = rt < 0 ? in.pts() + s.shift : out.start() + rt + s.shift - out.base();
-            b = in.makeWritable().setPts(pts);
-        } else if (s.shift != 0) {
-            b = in.makeWritable().setPts(in.pts() + s.shift);
+            Segment out = s.outputSegment;
+            b = in.makeWritable().setPts(rt < 0 ? in.pts() + s.shift : out.start() + rt + s.shift - out.base());
         }
         s.endPts = b.pts() + (b.duration() != Buffer.CLOCK_TIME_NONE ? b.duration() : s.format.frameTime(1));
         openOutput(s, s.endPts);
@@ -242,8 +244,7 @@ public final class SpacetimeConnect extends PadElement {
 
     /** Before output past the first clip's segment stop: the same segment without a stop. */
     private void openOutput(State s, long end) {
-        Segment out = s.output.segment();
-        if (!s.opened && out.stop() != -1 && end > out.stop()) {
+        if (!s.opened && s.outputSegment.stop() != -1 && end > s.outputSegment.stop()) {
             s.opened = true;
             pushEvent(s.output.segmentWithStop(-1));
         }
@@ -279,6 +280,7 @@ public final class SpacetimeConnect extends PadElement {
         s.heldSegment = null;
         if (next != null) {
             keepSegment(s, next);                          // the next clip's timing, restamped into the output's
+            s.restamp = true;
             next.unref();
         }
         s.recent.clear();
