@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.spacetime.models.Video;
+import org.spacetime.models.world.WorldCaption;
+import org.spacetime.models.world.WorldJudge;
 
 /**
  * The Pitivi plugin inside a real Pitivi (Debian's 2022.06) on a virtual display (Xvfb), with a
@@ -201,44 +204,31 @@ class PitiviPluginTest {
         }
     }
 
-    /** Mean RGB of the background (corners) and of the pixels far from it, over every frame. */
-    static double[][] colours(String file) throws Exception {
+    /** Every frame of a rendered clip (64x64), as RGB. */
+    static Video frames(String file) throws Exception {
         Path out = tmp.resolve(file + ".rgb");
         InstalledPlugin.Result r = plugin.toolIn(project, Map.of(), 60, "gst-launch-1.0", "-q", "filesrc",
                 "location=" + file, "!", "decodebin", "!", "videoconvert", "!", "video/x-raw,format=RGB", "!", "filesink",
                 "location=" + out);
         assertEquals(0, r.exitCode(), r.all());
         byte[] rgb = Files.readAllBytes(out);
-        int frame = 64 * 64 * 3;
-        double[] bg = new double[3], fg = new double[3];
-        long nb = 0, nf = 0;
-        for (int f = 0; f < rgb.length / frame; f++) {
-            int[] corner = new int[3];
+        return new Video(rgb.length / (64 * 64 * 3), 64, 64, rgb);
+    }
+
+    /** Mean RGB of the top-left corner pixel over every frame: the background. */
+    static double[] background(Video v) {
+        double[] bg = new double[3];
+        for (int f = 0; f < v.frames(); f++) {
             for (int c = 0; c < 3; c++) {
-                corner[c] = rgb[f * frame + c] & 255;
-            }
-            for (int p = 0; p < 64 * 64; p++) {
-                int o = f * frame + p * 3;
-                int d = 0;
-                for (int c = 0; c < 3; c++) {
-                    d += Math.abs((rgb[o + c] & 255) - corner[c]);
-                }
-                double[] into = d > 120 ? fg : bg;
-                for (int c = 0; c < 3; c++) {
-                    into[c] += rgb[o + c] & 255;
-                }
-                if (d > 120) {
-                    nf++;
-                } else {
-                    nb++;
-                }
+                bg[c] += (v.rgb()[f * v.frameBytes() + c] & 255) / (double) v.frames();
             }
         }
-        for (int c = 0; c < 3; c++) {
-            bg[c] /= Math.max(1, nb);
-            fg[c] /= Math.max(1, nf);
-        }
-        return new double[][] {bg, fg, {nf}};
+        return bg;
+    }
+
+    /** The World v1 judge's reading of a rendered clip against the caption it was made for. */
+    static WorldJudge.Verdict judge(Video v, String caption) {
+        return WorldJudge.judge(v, WorldCaption.parse(caption));
     }
 
     /** Last: the dialog stays open (nothing can click Cancel here). */
@@ -255,14 +245,15 @@ class PitiviPluginTest {
     @Test
     @Order(2)
     void generateAddsARenderedClipAtThePlayhead() throws Exception {
-        activate("spacetime-generate", "{\"prompt\": \"a green circle moves up on a navy background\", "
-                + "\"duration\": 2, \"seed\": 4}");
+        String prompt = "a green circle moves up on a navy background";
+        activate("spacetime-generate", "{\"prompt\": \"" + prompt + "\", \"duration\": 2, \"seed\": 4}");
         Clip c = awaitClip("spacetime-generate-");
         assertEquals(new Clip(c.asset(), 1, 0, 2 * S, 0), c);
-        double[][] colour = colours(c.asset());
-        double[] bg = colour[0], fg = colour[1];
+        Video v = frames(c.asset());
+        double[] bg = background(v);
         assertTrue(bg[2] > bg[0] + 40 && bg[2] > bg[1] + 40, "a navy background: " + java.util.Arrays.toString(bg));
-        assertTrue(fg[1] > fg[0] + 40 && fg[1] > fg[2], "a green object: " + java.util.Arrays.toString(fg));
+        WorldJudge.Verdict verdict = judge(v, prompt);
+        assertEquals("green", verdict.colour(), "the World judge's colour of the generated clip: " + verdict);
     }
 
     /** Extend clip, forward: the generated part only, right after b.mp4's out-point, b.mp4 untouched. */
@@ -280,12 +271,12 @@ class PitiviPluginTest {
     @Test
     @Order(4)
     void restyleAddsTheRestyledClipAboveTheOriginal() throws Exception {
-        activate("spacetime-restyle", "{\"clip\": \"uriclip0\", \"strength\": 0.8, "
-                + "\"prompt\": \"a blue circle moves right on a black background\"}");
+        String prompt = "a blue circle moves right on a black background";
+        activate("spacetime-restyle", "{\"clip\": \"uriclip0\", \"strength\": 0.8, \"prompt\": \"" + prompt + "\"}");
         Clip c = awaitClip("spacetime-restyle-");
         assertEquals(new Clip(c.asset(), 2, 0, 1_500_000_000L, 0), c);
-        double[] fg = colours(c.asset())[1];
-        assertTrue(fg[2] > fg[0] + 60 && fg[2] > fg[1] + 60, "a blue object: " + java.util.Arrays.toString(fg));
+        WorldJudge.Verdict verdict = judge(frames(c.asset()), prompt);
+        assertEquals("blue", verdict.colour(), "the World judge's colour of the restyled clip: " + verdict);
     }
 
     /** Connect clips: 2 s between a.mp4 and b.mp4; b.mp4 and what follows it move 2 s later. */
