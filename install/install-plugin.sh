@@ -61,6 +61,18 @@ mkdir -p "$native_dir.tmp"
 [ -f "$native_dir.tmp/ai/onnxruntime/native/$ort_arch/libonnxruntime.so" ] || fail "$ort_jar has no $ort_arch library"
 mv "$native_dir.tmp/ai/onnxruntime/native/$ort_arch" "$native_dir"
 rm -rf "$native_dir.tmp"
+# JNA's own native library, likewise: JNA otherwise copies it out of its jar into a new temporary
+# file at every start (60 ms of each plugin load, with a SecureRandom for the file name).
+case "$(uname -m)" in
+  x86_64) jna_arch=linux-x86-64 ;;
+  aarch64) jna_arch=linux-aarch64 ;;
+esac
+jna_jar="$(ls "$lib_dir"/jna-*.jar 2>/dev/null | head -1)"
+[ -n "$jna_jar" ] || fail "no JNA jar in $lib_dir"
+mkdir -p "$native_dir/jna.tmp"
+(cd "$native_dir/jna.tmp" && jar xf "$jna_jar" "com/sun/jna/$jna_arch/libjnidispatch.so") || fail "cannot unpack $jna_jar"
+mv "$native_dir/jna.tmp/com/sun/jna/$jna_arch/libjnidispatch.so" "$native_dir/"
+rm -rf "$native_dir/jna.tmp"
 classpath="$(ls "$lib_dir"/*.jar | tr '\n' ':' | sed 's/:$//')"
 [ -n "$extra" ] && classpath="$classpath:$extra"
 {
@@ -70,6 +82,8 @@ classpath="$(ls "$lib_dir"/*.jar | tr '\n' ':' | sed 's/:$//')"
   echo "option=-Xss2m"
   echo "option=-Dspacetime.models=$models_dir"
   echo "option=-Donnxruntime.native.path=$native_dir"
+  echo "option=-Djna.boot.library.path=$native_dir"
+  echo "option=-Djna.nounpack=true"
 } > "$plugin_dir/libgstspacetime.conf.tmp"
 # A class-data sharing archive of the classes a plugin load and a first window use (JVM start-up:
 # they are mapped instead of loaded and verified one by one; plugin/bench/startup.sh measures it).
@@ -78,7 +92,7 @@ classpath="$(ls "$lib_dir"/*.jar | tr '\n' ':' | sed 's/:$//')"
 archive="$lib_dir/spacetime.jsa"
 rm -f "$archive"
 if "$java_bin" -XX:ArchiveClassesAtExit="$archive" -Xss2m -Dspacetime.models="$models_dir" \
-     -Donnxruntime.native.path="$native_dir" -cp "$classpath" org.spacetime.gst.elements.ClassDataWarmUp \
+     -Donnxruntime.native.path="$native_dir" -Djna.boot.library.path="$native_dir" -Djna.nounpack=true -cp "$classpath" org.spacetime.gst.elements.ClassDataWarmUp \
      > "$lib_dir/cds-archive.log" 2>&1 && [ -f "$archive" ]; then
   {
     echo "option=-XX:SharedArchiveFile=$archive"

@@ -2,6 +2,7 @@ package org.spacetime.models;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +32,20 @@ public final class ModelSessions implements AutoCloseable {
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final EnumMap<Role, OrtSession> sessions = new EnumMap<>(Role.class);
-    private final List<OrtSession> denoiserLanes = new ArrayList<>();
+    /**
+     * Made on first use (get), on the generation thread: the encoder, which only conditioning tasks
+     * (extension, image, connect, restyle) need; text to video starts without loading it.
+     */
+    private final EnumSet<Role> deferred = EnumSet.of(Role.VAE_ENCODER);
+    private final ModelPackage pkg;
+    private final int threads;
     private final Device device;
+    private final List<OrtSession> denoiserLanes = new ArrayList<>();
+    private boolean closed;
 
     ModelSessions(ModelPackage pkg, Device requested, int threads) {
+        this.pkg = pkg;
+        this.threads = threads;
         OnnxRuntimeTempDirectory.removeIfUnused();
         Device used = requested;
         // Creating a session (loading and optimising its graph) is most of a model's load time and
@@ -43,10 +54,9 @@ public final class ModelSessions implements AutoCloseable {
         ExecutorService makers = Executors.newFixedThreadPool(Math.max(1, Math.min(4,
                 Runtime.getRuntime().availableProcessors())));
         try {
-            Role[] roles = Role.values();
             OrtSession first;
             try {
-                first = create(pkg, name(roles[0]), used, threads);
+                first = create(pkg, name(Role.TEXT_ENCODER), used, threads);
             } catch (CudaUnavailable e) {
                 if (requested == Device.CUDA) {
                     LOG.warn("CUDA was asked for but cannot start ({}); running on CPU", e.getMessage());
@@ -54,14 +64,15 @@ public final class ModelSessions implements AutoCloseable {
                     LOG.info("CUDA not available ({}); running on CPU", e.getMessage());
                 }
                 used = Device.CPU;
-                first = createOnCpu(pkg, name(roles[0]), threads);
+                first = createOnCpu(pkg, name(Role.TEXT_ENCODER), threads);
             }
-            sessions.put(roles[0], first);
+            sessions.put(Role.TEXT_ENCODER, first);
             Device device = used;
             Map<Role, Future<OrtSession>> rest = new EnumMap<>(Role.class);
-            for (int i = 1; i < roles.length; i++) {
-                String role = name(roles[i]);
-                rest.put(roles[i], makers.submit(() -> createFallingBack(pkg, role, device, threads)));
+            for (Role role : Role.values()) {
+                if (role != Role.TEXT_ENCODER && !deferred.contains(role)) {
+                    rest.put(role, makers.submit(() -> createFallingBack(pkg, name(role), device, threads)));
+                }
             }
             // The two halves of a guidance pair run side by side on CPU, one batch-1 session of half
             // the threads each: 10 % faster on 2 cores than one batch-2 run whose every operator is
@@ -91,7 +102,7 @@ public final class ModelSessions implements AutoCloseable {
             if (failure != null) {
                 throw failure;
             }
-            for (Role role : roles) {
+            for (Role role : sessions.keySet()) {
                 check(pkg.manifest().graphs().get(name(role)), sessions.get(role), pkg);
             }
             if (!denoiserLanes.isEmpty()) {
@@ -105,7 +116,7 @@ public final class ModelSessions implements AutoCloseable {
             makers.shutdown();
         }
         this.device = used == Device.AUTO ? Device.CUDA : used;
-        LOG.info("model {} loaded on {}", pkg.manifest().name(), device);
+        LOG.info("model {} loaded on {} ({} made when first used)", pkg.manifest().name(), device, deferred);
     }
 
     private static String name(Role role) {
@@ -199,8 +210,25 @@ public final class ModelSessions implements AutoCloseable {
         }
     }
 
-    public OrtSession get(Role role) {
-        return sessions.get(role);
+    /** The session of {@code role}, made now if it was deferred (a malformed graph fails here then). */
+    public synchronized OrtSession get(Role role) {
+        OrtSession s = sessions.get(role);
+        if (s == null && deferred.contains(role)) {
+            if (closed) {
+                throw new IllegalStateException("the model's sessions are closed");
+            }
+            long t0 = System.nanoTime();
+            s = createFallingBack(pkg, name(role), device == Device.CUDA ? Device.CUDA : Device.CPU, threads);
+            try {
+                check(pkg.manifest().graphs().get(name(role)), s, pkg);
+            } catch (RuntimeException e) {
+                closeQuietly(s);
+                throw e;
+            }
+            sessions.put(role, s);
+            LOG.debug("{} made on first use in {} ms", name(role), (System.nanoTime() - t0) / 1_000_000);
+        }
+        return s;
     }
 
     /**
@@ -221,17 +249,20 @@ public final class ModelSessions implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         List<OrtSession> all = new ArrayList<>(sessions.values());
         all.addAll(denoiserLanes);
-        for (OrtSession s : all) {
-            try {
-                s.close();
-            } catch (OrtException e) {
-                LOG.warn("closing session: {}", e.getMessage());
-            }
-        }
+        all.forEach(ModelSessions::closeQuietly);
         sessions.clear();
         denoiserLanes.clear();
+    }
+
+    private static void closeQuietly(OrtSession s) {
+        try {
+            s.close();
+        } catch (OrtException e) {
+            LOG.warn("closing session: {}", e.getMessage());
+        }
     }
 }
