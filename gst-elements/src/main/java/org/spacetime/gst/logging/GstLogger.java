@@ -26,8 +26,11 @@ final class GstLogger extends SimpleLogger {
         this.shortName = name.substring(name.lastIndexOf('.') + 1);
     }
 
-    static void sendTo(DebugLogSink debugLog) {
+    /** Sets where lines go besides stderr; returns where they went before. */
+    static DebugLogSink sendTo(DebugLogSink debugLog) {
+        DebugLogSink before = sink;
         sink = debugLog;
+        return before;
     }
 
     @Override

@@ -20,7 +20,7 @@ public final class GstLoggerContext implements LoggerContext {
     private final Level stderrLevel;
     private volatile Level debugLogLevel = Level.OFF;
 
-    private GstLoggerContext() {
+    GstLoggerContext() {
         String env = System.getenv("SPACETIME_LOG_LEVEL");
         stderrLevel = env == null || env.isBlank() ? Level.WARN : Level.toLevel(env.trim(), Level.WARN);
     }
@@ -30,7 +30,7 @@ public final class GstLoggerContext implements LoggerContext {
         INSTANCE.want(level);
     }
 
-    private synchronized void want(Level level) {
+    synchronized void want(Level level) {
         if (level.isLessSpecificThan(debugLogLevel)) {
             debugLogLevel = level;
             for (GstLogger logger : loggers.getLoggers()) {
