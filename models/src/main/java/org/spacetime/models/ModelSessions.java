@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,12 +75,15 @@ public final class ModelSessions implements AutoCloseable {
                     rest.put(role, makers.submit(() -> createFallingBack(pkg, name(role), device, threads)));
                 }
             }
-            // The two halves of a guidance pair run side by side on CPU, one batch-1 session of half
-            // the threads each: 10 % faster on 2 cores than one batch-2 run whose every operator is
-            // split over both threads and synchronised (RuntimeBenchmark).
+            // The two halves of a guidance pair run side by side on CPU, batch-1 runs of half the
+            // threads each: 10 % faster on 2 cores than one batch-2 run whose every operator is
+            // split over both threads and synchronised (RuntimeBenchmark). ONNX Runtime runs one
+            // session from several threads at once, so with an even thread count both halves share
+            // one session (one graph fewer to load and hold).
             List<Future<OrtSession>> lanes = new ArrayList<>();
             if (used == Device.CPU && threads >= 2) {
-                for (int lane = 0; lane < 2; lane++) {
+                int laneCount = threads % 2 == 0 ? 1 : 2;
+                for (int lane = 0; lane < laneCount; lane++) {
                     int laneThreads = lane == 0 ? threads / 2 : threads - threads / 2;
                     lanes.add(makers.submit(() -> createOnCpu(pkg, "denoiser", laneThreads)));
                 }
@@ -99,6 +103,9 @@ public final class ModelSessions implements AutoCloseable {
                     failure = failure == null ? ex : failure;
                 }
             }
+            if (denoiserLanes.size() == 1) {
+                denoiserLanes.add(denoiserLanes.get(0));
+            }
             if (failure != null) {
                 throw failure;
             }
@@ -106,8 +113,8 @@ public final class ModelSessions implements AutoCloseable {
                 check(pkg.manifest().graphs().get(name(role)), sessions.get(role), pkg);
             }
             if (!denoiserLanes.isEmpty()) {
-                LOG.debug("guidance pairs run on two denoiser sessions of {} and {} threads", threads / 2,
-                        threads - threads / 2);
+                LOG.debug("guidance pairs run side by side on {} and {} threads ({} denoiser session(s))",
+                        threads / 2, threads - threads / 2, denoiserLanes.get(0) == denoiserLanes.get(1) ? 1 : 2);
             }
         } catch (RuntimeException e) {
             close();
@@ -251,8 +258,9 @@ public final class ModelSessions implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        List<OrtSession> all = new ArrayList<>(sessions.values());
-        all.addAll(denoiserLanes);
+        Set<OrtSession> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        all.addAll(sessions.values());
+        all.addAll(denoiserLanes);        // the two lanes may be one session
         all.forEach(ModelSessions::closeQuietly);
         sessions.clear();
         denoiserLanes.clear();

@@ -3,6 +3,8 @@ package org.spacetime.models;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -39,16 +41,26 @@ public final class VideoModel implements AutoCloseable {
     private VideoModel(String key, ModelPackage pkg, Device device, int threads) {
         this.key = key;
         this.pkg = pkg;
-        this.sessions = new ModelSessions(pkg, device, threads);
-        PromptEncoder p;
+        long t0 = System.nanoTime();
+        // The tokenizer loads (its native library too) while the sessions are made.
+        CompletableFuture<PromptEncoder> tokenizer = CompletableFuture.supplyAsync(() -> new PromptEncoder(pkg));
+        ModelSessions made;
         try {
-            p = new PromptEncoder(pkg);
+            made = new ModelSessions(pkg, device, threads);
         } catch (RuntimeException e) {
-            sessions.close();
+            tokenizer.thenAccept(PromptEncoder::close);
             laneThreads.shutdown();
             throw e;
         }
-        this.prompts = p;
+        this.sessions = made;
+        try {
+            this.prompts = tokenizer.join();
+        } catch (CompletionException e) {
+            sessions.close();
+            laneThreads.shutdown();
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        LOG.debug("sessions and tokenizer made in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** The shared model for {@code directory} on {@code device}, validated before first use. */
@@ -57,7 +69,9 @@ public final class VideoModel implements AutoCloseable {
     }
 
     public static synchronized VideoModel load(Path directory, Device device, int threads) {
+        long t0 = System.nanoTime();
         ModelPackage pkg = ModelPackage.open(directory);
+        LOG.debug("package {} read and verified in {} ms", directory, (System.nanoTime() - t0) / 1_000_000);
         String key = pkg.directory() + "|" + device + "|" + threads;
         VideoModel m = CACHE.get(key);
         if (m == null) {
