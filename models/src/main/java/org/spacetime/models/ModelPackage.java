@@ -2,8 +2,8 @@ package org.spacetime.models;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A model package directory whose manifest was read and checked, and whose files exist inside it
@@ -23,22 +23,22 @@ public record ModelPackage(Path directory, Manifest manifest) {
             throw new InvalidModelPackageException(dir + " has no model.json; expected a Spacetime model package");
         }
         Manifest m = Manifest.read(manifestFile);
-        Map<Path, String[]> digests = new LinkedHashMap<>();     // file -> {sha256, field}
+        List<Digest> digests = new ArrayList<>();
         for (GraphSpec g : m.graphs().values()) {
             Path f = inside(dir, g.file(), "files." + g.role() + ".file");
             if (!Files.isRegularFile(f)) {
                 throw new InvalidModelPackageException("model.json names " + g.file() + " for role " + g.role()
                         + " but " + f + " does not exist");
             }
-            digests.put(f, new String[] {g.sha256(), "files." + g.role() + ".sha256"});
+            digests.add(new Digest(f, g.sha256(), "files." + g.role() + ".sha256"));
         }
         Path tokenizer = inside(dir, m.tokenizerFile(), "text.tokenizer");
         if (!Files.isRegularFile(tokenizer)) {
             throw new InvalidModelPackageException("tokenizer " + tokenizer + " does not exist");
         }
-        digests.put(tokenizer, new String[] {m.tokenizerSha256(), "text.tokenizer_sha256"});
+        digests.add(new Digest(tokenizer, m.tokenizerSha256(), "text.tokenizer_sha256"));
         // Hashing 35 MB is a tenth of a plugin's start-up: the files are hashed side by side.
-        digests.entrySet().parallelStream().forEach(e -> FileDigests.verify(e.getKey(), e.getValue()[0], e.getValue()[1]));
+        digests.parallelStream().forEach(d -> FileDigests.verify(d.file(), d.sha256(), d.field()));
         return new ModelPackage(dir, m);
     }
 
@@ -70,4 +70,7 @@ public record ModelPackage(Path directory, Manifest manifest) {
     public Path tokenizer() {
         return inside(directory, manifest.tokenizerFile(), "text.tokenizer");
     }
+
+    /** A file the manifest names, the digest it declares, and the field that declares it. */
+    private record Digest(Path file, String sha256, String field) {}
 }

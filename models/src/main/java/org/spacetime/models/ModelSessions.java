@@ -225,7 +225,7 @@ public final class ModelSessions implements AutoCloseable {
                 throw new IllegalStateException("the model's sessions are closed");
             }
             long t0 = System.nanoTime();
-            s = createFallingBack(pkg, name(role), device == Device.CUDA ? Device.CUDA : Device.CPU, threads);
+            s = createFallingBack(pkg, name(role), device, threads);
             try {
                 check(pkg.manifest().graphs().get(name(role)), s, pkg);
             } catch (RuntimeException e) {

@@ -168,7 +168,8 @@ public final class SpacetimeExtend extends PadElement {
 
     @Override
     protected int chain(Buffer buffer) throws ElementException {
-        ExtendStream s = state.stream;
+        State st = state;
+        ExtendStream s = st.stream;
         if (s.format == null) {
             buffer.unref();
             throw new ElementException(ErrorCode.CORE_NEGOTIATION, "buffer before caps");
@@ -188,7 +189,7 @@ public final class SpacetimeExtend extends PadElement {
             long pts = Math.max(0, s.endPts);
             buffer.setPts(pts).setDuration(s.format.frameTime(1));
         }
-        return state.extension.chain(buffer);
+        return st.extension.chain(buffer);
     }
 
     @Override

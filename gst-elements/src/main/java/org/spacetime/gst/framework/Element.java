@@ -20,17 +20,10 @@ public abstract class Element {
     protected final Logger log = LogManager.getLogger(getClass());
     private Pointer self;
     private ElementType<?> type;
-    private String debugId;
 
     final void attach(Pointer self, ElementType<?> type) {
         this.self = self;
         this.type = type;
-        this.debugId = Long.toString(Pointer.nativeValue(self));
-    }
-
-    /** The address as the GstDebugLog context value, made once (it is compared on every callback). */
-    String debugId() {
-        return debugId;
     }
 
     /** The GstElement* this peer backs. */
