@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 
 /**
  * A model package directory whose manifest was read and checked, and whose files exist inside it
@@ -38,7 +39,15 @@ public record ModelPackage(Path directory, Manifest manifest) {
         }
         digests.add(new Digest(tokenizer, m.tokenizerSha256(), "text.tokenizer_sha256"));
         // Hashing 35 MB is a tenth of a plugin's start-up: the files are hashed side by side.
-        digests.parallelStream().forEach(d -> FileDigests.verify(d.file(), d.sha256(), d.field()));
+        // The first file in manifest order that fails is the one reported.
+        try (LoadingThreads hashers = new LoadingThreads("hasher", Math.min(digests.size(),
+                Runtime.getRuntime().availableProcessors()))) {
+            List<Future<?>> verified = new ArrayList<>();
+            for (Digest d : digests) {
+                verified.add(hashers.submit(() -> FileDigests.verify(d.file(), d.sha256(), d.field())));
+            }
+            verified.forEach(LoadingThreads::await);
+        }
         return new ModelPackage(dir, m);
     }
 

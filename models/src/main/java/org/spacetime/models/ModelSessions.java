@@ -7,9 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import ai.onnxruntime.NodeInfo;
@@ -52,8 +49,7 @@ public final class ModelSessions implements AutoCloseable {
         // Creating a session (loading and optimising its graph) is most of a model's load time and
         // runs on one thread: the first one also tells whether CUDA starts, the others are then
         // made side by side.
-        ExecutorService makers = Executors.newFixedThreadPool(Math.max(1, Math.min(4,
-                Runtime.getRuntime().availableProcessors())));
+        LoadingThreads makers = new LoadingThreads("session-maker", Math.min(4, Runtime.getRuntime().availableProcessors()));
         try {
             OrtSession first;
             try {
@@ -91,14 +87,14 @@ public final class ModelSessions implements AutoCloseable {
             RuntimeException failure = null;
             for (var e : rest.entrySet()) {
                 try {
-                    sessions.put(e.getKey(), await(e.getValue()));
+                    sessions.put(e.getKey(), LoadingThreads.await(e.getValue()));
                 } catch (RuntimeException ex) {
                     failure = failure == null ? ex : failure;
                 }
             }
             for (Future<OrtSession> lane : lanes) {
                 try {
-                    denoiserLanes.add(await(lane));
+                    denoiserLanes.add(LoadingThreads.await(lane));
                 } catch (RuntimeException ex) {
                     failure = failure == null ? ex : failure;
                 }
@@ -120,7 +116,7 @@ public final class ModelSessions implements AutoCloseable {
             close();
             throw e;
         } finally {
-            makers.shutdown();
+            makers.close();
         }
         this.device = used == Device.AUTO ? Device.CUDA : used;
         LOG.info("model {} loaded on {} ({} made when first used)", pkg.manifest().name(), device, deferred);
@@ -137,17 +133,6 @@ public final class ModelSessions implements AutoCloseable {
         } catch (CudaUnavailable e) {
             LOG.warn("CUDA cannot start for {} ({}); it runs on CPU", role, e.getMessage());
             return createOnCpu(pkg, role, threads);
-        }
-    }
-
-    private static OrtSession await(Future<OrtSession> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading the model", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
 

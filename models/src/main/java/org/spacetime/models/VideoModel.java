@@ -3,10 +3,9 @@ package org.spacetime.models;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -43,24 +42,33 @@ public final class VideoModel implements AutoCloseable {
         this.pkg = pkg;
         long t0 = System.nanoTime();
         // The tokenizer loads (its native library too) while the sessions are made.
-        CompletableFuture<PromptEncoder> tokenizer = CompletableFuture.supplyAsync(() -> new PromptEncoder(pkg));
-        ModelSessions made;
-        try {
-            made = new ModelSessions(pkg, device, threads);
-        } catch (RuntimeException e) {
-            tokenizer.thenAccept(PromptEncoder::close);
-            laneThreads.shutdown();
-            throw e;
-        }
-        this.sessions = made;
-        try {
-            this.prompts = tokenizer.join();
-        } catch (CompletionException e) {
-            sessions.close();
-            laneThreads.shutdown();
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+        try (LoadingThreads reader = new LoadingThreads("tokenizer-reader", 1)) {
+            Future<PromptEncoder> tokenizer = reader.submit(() -> new PromptEncoder(pkg));
+            try {
+                this.sessions = new ModelSessions(pkg, device, threads);
+            } catch (RuntimeException e) {
+                closeWhenRead(tokenizer);
+                laneThreads.shutdown();
+                throw e;
+            }
+            try {
+                this.prompts = LoadingThreads.await(tokenizer);
+            } catch (RuntimeException e) {
+                sessions.close();
+                laneThreads.shutdown();
+                throw e;
+            }
         }
         LOG.debug("sessions and tokenizer made in {} ms", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** The tokenizer read for a model whose sessions failed is closed, not leaked. */
+    private static void closeWhenRead(Future<PromptEncoder> tokenizer) {
+        try {
+            LoadingThreads.await(tokenizer).close();
+        } catch (RuntimeException alsoFailed) {
+            LOG.debug("the tokenizer failed too: {}", alsoFailed.getMessage());  // the sessions' failure is reported
+        }
     }
 
     /** The shared model for {@code directory} on {@code device}, validated before first use. */

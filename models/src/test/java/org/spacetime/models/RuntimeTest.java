@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -191,6 +193,33 @@ class RuntimeTest {
             }
             assertTrue(off <= 1, "side by side differs from the batch of two by " + off + " levels");
         }
+    }
+
+    /**
+     * The threads that load a model side by side end with the load: the plugin lives in someone
+     * else's process (the JVM's common pool, used before, kept idle workers there for a minute).
+     */
+    @Test
+    void loadingLeavesNoThreadBehind() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (VideoModel three = VideoModel.load(PACKAGE, Device.CPU, 3)) {   // a model not cached yet
+            assertEquals(2, three.sessions().denoiserLanes().size());
+        }
+        Set<String> left = new TreeSet<>();
+        for (int tries = 0; tries < 50; tries++) {
+            left.clear();
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                boolean added = !before.contains(t) && !t.getName().equals("spacetime-denoiser-lane");
+                if (added || t.getName().startsWith("ForkJoinPool.commonPool")) {   // the model loaded for the class too
+                    left.add(t.getName());
+                }
+            }
+            if (left.isEmpty()) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(left.isEmpty(), "threads left after loading a model: " + left);
     }
 
     /** Two generations at once on the shared model (two elements in one pipeline) give the frames each gives alone. */
