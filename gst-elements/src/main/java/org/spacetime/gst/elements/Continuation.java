@@ -1,5 +1,7 @@
 package org.spacetime.gst.elements;
 
+import java.util.function.Consumer;
+
 import java.util.ArrayDeque;
 
 import org.spacetime.gst.framework.Element;
@@ -25,6 +27,7 @@ final class Continuation implements AutoCloseable {
     private final ArrayDeque<Video> pending = new ArrayDeque<>();   // model frames firstPending, firstPending + 1, ...
     private long firstPending = 1;                      // model frame 1 is the first after the last given one
     private int window;
+    private volatile Consumer<Video> firstWindowListener;
 
     /**
      * @param request an EXTEND_FORWARD request whose start frames (1 + 4k at the model's rate) end at
@@ -42,7 +45,12 @@ final class Continuation implements AutoCloseable {
         int windows = lastModelFrame < 0 ? 0 : generator.windowsFor(lastModelFrame);
         this.prefetcher = new WindowPrefetcher(element, what, windows, (i, progress, cancel) -> {
             generator.setPrompt(settings.prompt(), settings.negativePrompt());
-            return generator.window(i, progress, cancel);
+            Video made = generator.window(i, progress, cancel);
+            Consumer<Video> listener = firstWindowListener;
+            if (i == 0 && listener != null) {
+                listener.accept(made);
+            }
+            return made;
         });
     }
 
@@ -70,6 +78,16 @@ final class Continuation implements AutoCloseable {
             firstPending++;
         }
         return pending.peek();
+    }
+
+    /** Starts generating the first window now, on a generation thread, before it is asked for. */
+    void prepare() {
+        prefetcher.start(0);
+    }
+
+    /** Called on the generation thread when the first window is made (before it can be taken). */
+    void whenFirstWindowReady(Consumer<Video> listener) {
+        firstWindowListener = listener;
     }
 
     /** Stops the window being generated within one denoising step: frame() throws FlushingException. */

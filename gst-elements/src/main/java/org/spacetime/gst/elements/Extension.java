@@ -21,6 +21,9 @@ interface Extension extends AutoCloseable {
     /** New input caps, before they replace the stream's format; false: drop them (flushing). */
     boolean beforeCaps(VideoInfo info) throws ElementException;
 
+    /** Before a serialized event goes on: input held back (queued) goes first. */
+    default void drainInput() throws InterruptedException {}
+
     /** The input's EOS, before it goes on: generate what comes after (or before) the input. */
     int eos() throws ElementException, FlushingException;
 

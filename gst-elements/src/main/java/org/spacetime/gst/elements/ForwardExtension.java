@@ -53,19 +53,19 @@ final class ForwardExtension implements Extension {
             return element.pushOut(buffer);
         }
         try {
-            if (!f.beforeInput(buffer)) {
-                buffer.unref();          // its time was already filled with generated frames
-                return Flow.OK;
-            }
-            synchronized (s.pushLock) {
-                return element.pushOut(buffer);
-            }
+            return f.enqueue(buffer, s.endPts);      // the filler's task pushes it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            buffer.unref();
             return Flow.FLUSHING;
-        } finally {
-            f.afterInput(s.endPts);
+        }
+    }
+
+    /** Queued input goes on before a serialized event (caps, segment, EOS, tags) does. */
+    @Override
+    public void drainInput() throws InterruptedException {
+        LiveGapFiller f = filler;
+        if (f != null) {
+            f.drain();
         }
     }
 
@@ -86,7 +86,7 @@ final class ForwardExtension implements Extension {
                 return s.runningTime(pts);
             }
         };
-        filler = new LiveGapFiller(s.config.timeout(), upstream.min(), timeline, () -> {
+        filler = new LiveGapFiller(element, s.config.timeout(), upstream.min(), timeline, () -> {
             synchronized (s.recent) {
                 if (s.recent.isEmpty()) {
                     return null;         // new caps and no frame of them yet: nothing to continue
@@ -95,7 +95,17 @@ final class ForwardExtension implements Extension {
                 return new LiveGapFiller.Gap(continueFromRecent("continue stalled input", -1), s.format, s.endPts,
                         startOffset);
             }
-        }, this::pushGenerated, s.pushLock, element::latencyChanged);
+        }, new LiveGapFiller.Output() {
+            @Override
+            public int pushInput(Buffer buffer) {
+                return element.pushOut(buffer);
+            }
+
+            @Override
+            public int pushGenerated(Buffer buffer) {
+                return ForwardExtension.this.pushGenerated(buffer);
+            }
+        }, s.pushLock, element::latencyChanged);
         filler.setPlaying(playing);
         element.latencyChanged();        // the timeout now counts in the pipeline's latency
         element.startFillerTask();
@@ -203,12 +213,15 @@ final class ForwardExtension implements Extension {
             continuation.interrupt();
         }
         if (filler != null) {
-            filler.reset();
+            filler.flushStarted();
         }
     }
 
     @Override
     public void flushStop() {
+        if (filler != null) {
+            filler.flushStopped();
+        }
         if (continuation != null) {
             continuation.resume();
         }

@@ -1,14 +1,20 @@
 package org.spacetime.gst.elements;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.spacetime.gst.framework.Buffer;
+import org.spacetime.gst.framework.Element;
 import org.spacetime.gst.framework.ElementException;
 import org.spacetime.gst.framework.Flow;
 import org.spacetime.gst.framework.FlushingException;
+import org.spacetime.gst.framework.GstDebugLog;
 import org.spacetime.models.Video;
 
 /**
@@ -18,21 +24,43 @@ import org.spacetime.models.Video;
  * with the frames that end by the returning buffer's timestamp, so the stream has no hole longer
  * than a frame; input for time already filled is dropped.
  * <p>
+ * <b>Input is queued</b> (as livesync and queue do): the sink streaming thread only hands buffers
+ * over, and the src pad task pushes them, then any gap frames. A sink that synchronises holds each
+ * buffer until its running time plus the pipeline's latency; pushed from the sink streaming
+ * thread, input would reach this element that much late, and a stall would only be seen when the
+ * latency the fill needs had already passed (at 1080p50 the first gap frames came 1.3 s late).
+ * Queued, input arrives when upstream delivers it, a stall is seen {@code timeout} after the
+ * last arrival while the frames before it still wait in the queue, and the gap's first window is
+ * made in that time.
+ * <p>
  * A stall is input that is both {@code timeout} overdue on the pipeline clock (a frame with PTS p
  * is due at the sink pad at {@code runningTime(p) + upstream latency}) and {@code timeout} apart
- * from the last input on the wall clock: input that flows but runs late (a busy machine) is not a
- * stall. Gap frame j is pushed {@code timeout} after its own due time on the pipeline clock, so
- * the fill is as late as the latency it reports (timeout plus generation), however late the last
- * input arrived. While the sink streaming thread is busy pushing (a synchronising sink holds each
- * buffer until its time), the input is not stalled.
- * Threads: {@link #beforeInput}/{@link #afterInput} run on the sink streaming thread,
- * {@link #iterate} on the src pad's task, the rest on the application thread; both streaming
- * threads push holding {@code pushLock}, and nothing holds it while waiting.
+ * from the last arrival on the wall clock: input that flows but runs late is not a stall. Stalls
+ * are watched for by one timer thread shared by every filler in the process.
+ * <p>
+ * Threads: {@link #enqueue} and {@link #drain} run on the sink streaming thread, {@link #iterate}
+ * on the src pad's task, stall checks on the timer, a gap's first window on a generation thread,
+ * the rest on the application thread. Pushes hold {@code pushLock}; nothing holds it while waiting.
  */
 final class LiveGapFiller implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(LiveGapFiller.class);
     /** Latency allowed for generating a gap's first frames until it has been measured. */
     private static final long UNMEASURED_GENERATION_NANOS = 1_000_000_000L;
+    /** Input queued beyond the pipeline's latency while downstream does not take it (paused) waits. */
+    private static final long QUEUE_SLACK_NANOS = 1_000_000_000L;
+    private static final ScheduledThreadPoolExecutor WATCH = watch();
+
+    private static ScheduledThreadPoolExecutor watch() {
+        ScheduledThreadPoolExecutor w = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "spacetime-stall-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        w.setRemoveOnCancelPolicy(true);
+        w.setKeepAliveTime(60, TimeUnit.SECONDS);
+        w.allowCoreThreadTimeOut(true);
+        return w;
+    }
 
     /** Where a gap starts and what fills it, made from the latest input when a stall is detected. */
     record Gap(Continuation frames, StreamFormat format, long startPts, long startOffset) {}
@@ -43,7 +71,11 @@ final class LiveGapFiller implements AutoCloseable {
     }
 
     interface Output {
-        int push(Buffer buffer);
+        /** Pushes an input buffer as it came. */
+        int pushInput(Buffer buffer);
+
+        /** Pushes a generated frame (in a segment that contains it). */
+        int pushGenerated(Buffer buffer);
     }
 
     /** The pipeline clock as the element sees it. */
@@ -55,6 +87,7 @@ final class LiveGapFiller implements AutoCloseable {
         long runningTime(long pts);
     }
 
+    private final Element element;
     private final long timeoutNanos;
     private final long upstreamLatencyNanos;
     private final Timeline timeline;
@@ -64,18 +97,22 @@ final class LiveGapFiller implements AutoCloseable {
     private final Runnable latencyChanged;
 
     private final Object lock = new Object();       // guards everything below
-    private boolean playing, stopped;
-    private boolean inputBusy;                      // the sink streaming thread is handling a buffer
+    private boolean playing, stopped, flushing;
+    private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
+    private boolean pushingInput;                   // the task is pushing a buffer taken from the queue
+    private boolean inputHeld;                      // the sink thread waits (queue full, or a serialized event)
+    private int downstreamFlow = Flow.OK;           // an input push's failure, returned upstream
+    private long pipelineLatencyNanos = -1;         // as configured downstream; -1: not yet
     private long nextPts = -1;                      // the PTS the next input frame should have; -1: no input yet
-    private long idleSince;                         // System.nanoTime() when the sink thread last finished a buffer
+    private long lastArrival;                       // System.nanoTime() of the last input
+    private ScheduledFuture<?> check;               // the next stall check
     private Gap gap;                                // the gap being filled, null while input flows
     private long gapFrames;                         // frames of the gap pushed so far
     private long resumePts = -1;                    // input came back at this PTS: complete the gap up to it
     private long filledUntil = -1;                  // end PTS of the last frame pushed into a gap
     private long generationNanos = -1;              // measured: stall detected -> first frame ready
     private boolean rehearsed;                      // a gap's first frame was made once, to measure it
-    private Gap rehearsal;                          // that first gap, while it is made
-    private long rehearsalStart;
+    private Continuation rehearsal;                 // that first gap's frames, while they are made
     private final List<Continuation> retired = new ArrayList<>();
 
     /**
@@ -84,8 +121,9 @@ final class LiveGapFiller implements AutoCloseable {
      * @param pushLock held around every push of the element's src pad
      * @param latencyChanged called when the latency this adds has changed (post a LATENCY message)
      */
-    LiveGapFiller(double timeoutSeconds, long upstreamLatencyNanos, Timeline timeline, GapSource source, Output output,
+    LiveGapFiller(Element element, double timeoutSeconds, long upstreamLatencyNanos, Timeline timeline, GapSource source, Output output,
             Object pushLock, Runnable latencyChanged) {
+        this.element = element;
         this.timeoutNanos = Math.round(timeoutSeconds * 1e9);
         this.upstreamLatencyNanos = upstreamLatencyNanos;
         this.timeline = timeline;
@@ -105,35 +143,77 @@ final class LiveGapFiller implements AutoCloseable {
         }
     }
 
-    /**
-     * An input buffer arrived (sink streaming thread, before pushing it): a gap being filled is
-     * completed up to the buffer's time and ended. Returns false when the buffer's time was
-     * already filled: it must be dropped. Call {@link #afterInput} when done with the buffer.
-     */
-    boolean beforeInput(Buffer b) throws InterruptedException {
+    /** The pipeline's latency (the LATENCY event): how much input the queue holds while the sink waits. */
+    void setPipelineLatency(long nanos) {
         synchronized (lock) {
-            inputBusy = true;
-            if (gap != null) {
-                resumePts = b.pts() == Buffer.CLOCK_TIME_NONE ? 0 : b.pts();
-                lock.notifyAll();
-                while (gap != null) {
-                    lock.wait();
-                }
-            }
-            return b.pts() == Buffer.CLOCK_TIME_NONE || filledUntil < 0 || b.pts() >= filledUntil;
+            pipelineLatencyNanos = nanos;
+            lock.notifyAll();
         }
     }
 
     /**
-     * The sink streaming thread is done with a buffer and waits for the next, which should have PTS
-     * {@code nextPts} (the end of this one): a stall counts from that frame's due time.
+     * Queues an input buffer (sink streaming thread); {@code nextPts} is where the frame after it
+     * starts. Waits while the queue holds more than the pipeline's latency of input. Returns the
+     * flow of the pushes so far: not OK once downstream failed (the buffer is dropped).
      */
-    void afterInput(long nextPts) {
+    int enqueue(Buffer b, long nextPts) throws InterruptedException {
         synchronized (lock) {
-            inputBusy = false;
+            inputHeld = true;
+            try {
+                while (queueFull() && !flushing && !stopped && downstreamFlow == Flow.OK) {
+                    lock.wait();
+                }
+            } finally {
+                inputHeld = false;
+            }
+            if (flushing || stopped || downstreamFlow != Flow.OK) {
+                b.unref();
+                return flushing || stopped ? Flow.FLUSHING : downstreamFlow;
+            }
+            if (gap != null && resumePts < 0) {
+                resumePts = b.pts() == Buffer.CLOCK_TIME_NONE ? 0 : b.pts();
+            }
+            queue.add(b);
             this.nextPts = nextPts;
-            idleSince = System.nanoTime();
+            lastArrival = System.nanoTime();
+            if (!rehearsed) {
+                rehearsed = true;
+                rehearse();
+            }
+            scheduleCheck(timeoutNanos);
             lock.notifyAll();
+            return Flow.OK;
+        }
+    }
+
+    private boolean queueFull() {
+        if (queue.size() < 2) {
+            return false;
+        }
+        long span = queue.peekLast().pts() - queue.peekFirst().pts();
+        long latency = pipelineLatencyNanos >= 0 ? pipelineLatencyNanos : upstreamLatencyNanos + addedLatencyNanosLocked();
+        return span > latency + QUEUE_SLACK_NANOS;
+    }
+
+    private long addedLatencyNanosLocked() {
+        return timeoutNanos + (generationNanos < 0 ? UNMEASURED_GENERATION_NANOS : generationNanos * 3 / 2);
+    }
+
+    /**
+     * Sink streaming thread, before a serialized event (caps, segment, EOS, tags) goes on: waits
+     * until every queued buffer has been pushed, so the event stays in its place in the stream.
+     */
+    void drain() throws InterruptedException {
+        synchronized (lock) {
+            inputHeld = true;
+            try {
+                while ((!queue.isEmpty() || pushingInput) && !flushing && !stopped) {
+                    lock.wait();
+                }
+            } finally {
+                inputHeld = false;
+                lastArrival = System.nanoTime();    // time spent waiting here is no stall
+            }
         }
     }
 
@@ -149,21 +229,32 @@ final class LiveGapFiller implements AutoCloseable {
         synchronized (lock) {
             playing = p;
             if (p) {
-                idleSince = System.nanoTime();       // time spent paused is no stall
-            }
-            if (!p) {
+                lastArrival = System.nanoTime();       // time spent paused is no stall
+                scheduleCheck(timeoutNanos);
+            } else {
                 endGap();
             }
             lock.notifyAll();
         }
     }
 
-    /** Flush: forget the input seen so far (filling starts again after the next input). */
-    void reset() {
+    /** FLUSH_START: queued input is dropped and pushes wait for {@link #flushStopped}. */
+    void flushStarted() {
         synchronized (lock) {
+            flushing = true;
+            clearQueue();
             endGap();
             nextPts = -1;
             filledUntil = -1;
+            lock.notifyAll();
+        }
+    }
+
+    /** FLUSH_STOP: input is taken again; filling starts again after the next input. */
+    void flushStopped() {
+        synchronized (lock) {
+            flushing = false;
+            downstreamFlow = Flow.OK;
             lock.notifyAll();
         }
     }
@@ -173,14 +264,33 @@ final class LiveGapFiller implements AutoCloseable {
         synchronized (lock) {
             stopped = true;
             endGap();
+            if (rehearsal != null) {
+                rehearsal.interrupt();
+                retired.add(rehearsal);
+                rehearsal = null;
+            }
+            if (check != null) {
+                check.cancel(false);
+            }
             lock.notifyAll();
         }
     }
 
-    private void endGap() {
-        if (rehearsal != null) {
-            rehearsal.frames().interrupt();
+    /** The task failed (an error was posted): input is refused from now on. */
+    void fail() {
+        synchronized (lock) {
+            downstreamFlow = Flow.ERROR;
+            clearQueue();
         }
+        stop();
+    }
+
+    private void clearQueue() {
+        queue.forEach(Buffer::unref);
+        queue.clear();
+    }
+
+    private void endGap() {
         if (gap != null) {
             gap.frames().interrupt();
             retired.add(gap.frames());
@@ -191,84 +301,50 @@ final class LiveGapFiller implements AutoCloseable {
     }
 
     /**
-     * One turn of the src pad task: waits until a gap frame is due, then generates (or takes) it and
-     * pushes it. Returns false once stopped: the task should pause.
+     * One turn of the src pad task: pushes the next queued input buffer, or the next gap frame
+     * (waiting for it to be generated), or waits for either. Returns false once stopped: the task
+     * should pause.
      */
     boolean iterate() throws ElementException, InterruptedException {
         closeRetired();
-        Gap g;
-        long j;
-        boolean first, rehearsing = false;
+        Buffer input = null;
+        Gap g = null;
+        long j = 0;
         synchronized (lock) {
             while (true) {
                 if (stopped) {
                     return false;
                 }
-                if (!rehearsed && nextPts >= 0 && gap == null) {
-                    rehearsal = startRehearsal();
-                    if (rehearsal == null) {
-                        nextPts = -1;          // wait for input
-                        return true;
-                    }
-                    rehearsed = true;
-                    rehearsing = true;
-                    g = rehearsal;
+                Buffer head = queue.peek();
+                boolean inputFirst = head != null && (gap == null || head.pts() == Buffer.CLOCK_TIME_NONE
+                        || head.pts() < gap.startPts());
+                if (inputFirst) {
+                    input = queue.poll();
+                    pushingInput = true;
+                    lock.notifyAll();              // room in the queue
                     break;
                 }
-                if (gap != null && resumePts >= 0) {          // input is back: complete the gap at once
-                    if (gap.startPts() + gap.format().frameTime(gapFrames + 1) <= resumePts) {
-                        g = null;
-                        break;
+                if (gap != null) {
+                    if (resumePts >= 0 && gap.startPts() + gap.format().frameTime(gapFrames + 1) > resumePts) {
+                        endGap();                  // input is back and the gap is complete up to it
+                        continue;
                     }
-                    endGap();
-                    continue;
-                }
-                if (!playing || nextPts < 0 || inputBusy) {
-                    lock.wait();
-                    continue;
-                }
-                long wait = gap == null
-                        ? Math.max(waitNanos(nextPts), idleSince + timeoutNanos - System.nanoTime())
-                        : waitNanos(gap.startPts() + gap.format().frameTime(gapFrames));
-                if (wait <= 0) {
-                    g = null;
+                    g = gap;
+                    j = gapFrames;
                     break;
                 }
-                // The clock is the system's in live pipelines: a timed wait, checked again on waking.
-                lock.wait(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
-            if (g == null) {
-                first = gap == null;
-                if (first) {
-                    gap = source.start();
-                    if (gap == null) {
-                        nextPts = -1;          // wait for input
-                        return true;
-                    }
-                    gapFrames = 0;
-                    LOG.info("input stalled for {} ms: generating from {} ns on", timeoutNanos / 1_000_000,
-                            gap.startPts());
-                }
-                g = gap;
-                j = gapFrames;
-            } else {
-                first = false;
-                j = 0;
+                lock.wait();
             }
         }
-        if (rehearsing) {
-            rehearse(g);
+        if (input != null) {
+            pushInput(input);
             return true;
         }
-        long t0 = System.nanoTime();
         Video frame;
         try {
             frame = g.frames().frame(j);
         } catch (FlushingException e) {
             return true;               // the gap ended (flush, pause, stop)
-        }
-        if (first) {
-            measured(System.nanoTime() - t0);
         }
         Buffer b = g.format().toBuffer(frame);
         long pts = g.startPts() + g.format().frameTime(j);
@@ -285,7 +361,7 @@ final class LiveGapFiller implements AutoCloseable {
             filledUntil = pts + b.duration();
         }
         synchronized (pushLock) {
-            int flow = output.push(b);
+            int flow = output.pushGenerated(b);
             if (flow != Flow.OK) {
                 LOG.debug("push of a gap frame returned {}", flow);
             }
@@ -293,30 +369,119 @@ final class LiveGapFiller implements AutoCloseable {
         return true;
     }
 
-    /** A gap from the first input, made (and thrown away) to measure its first frame's time. */
-    private Gap startRehearsal() throws ElementException {
-        rehearsalStart = System.nanoTime();
-        return source.start();
+    /** An input buffer from the queue: pushed, or dropped when a gap already filled its time. */
+    private void pushInput(Buffer input) {
+        boolean filled;
+        synchronized (lock) {
+            filled = input.pts() != Buffer.CLOCK_TIME_NONE && filledUntil >= 0 && input.pts() < filledUntil;
+        }
+        int flow = Flow.OK;
+        if (filled) {
+            input.unref();
+        } else {
+            synchronized (pushLock) {
+                flow = output.pushInput(input);
+            }
+        }
+        synchronized (lock) {
+            pushingInput = false;
+            if (flow != Flow.OK && flow != Flow.FLUSHING && downstreamFlow == Flow.OK) {
+                downstreamFlow = flow;     // upstream learns it at its next buffer, as from a queue
+            }
+            lock.notifyAll();
+        }
+    }
+
+    /** Schedules a stall check in {@code nanos} unless one is due sooner. */
+    private void scheduleCheck(long nanos) {
+        if (stopped) {
+            return;
+        }
+        if (check != null && !check.isDone() && check.getDelay(TimeUnit.NANOSECONDS) <= nanos) {
+            return;
+        }
+        if (check != null) {
+            check.cancel(false);
+        }
+        check = WATCH.schedule(this::checkForStall, Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    /** Timer thread: starts a gap (its first window is made from now on) when the input has stalled. */
+    private void checkForStall() {
+        GstDebugLog.workingFor(element);        // this thread's lines go to the element's category
+        synchronized (lock) {
+            check = null;
+            if (stopped || gap != null || !playing || nextPts < 0 || inputHeld || flushing) {
+                return;                // the next input, PLAYING or the end of a wait schedules again
+            }
+            long wait = Math.max(waitNanos(nextPts), lastArrival + timeoutNanos - System.nanoTime());
+            if (wait > 0) {
+                scheduleCheck(wait);
+                return;
+            }
+            long t0 = System.nanoTime();
+            try {
+                gap = source.start();
+            } catch (ElementException | RuntimeException e) {
+                LOG.warn("cannot continue the stalled input: {}", e.getMessage());
+                nextPts = -1;          // wait for input
+                return;
+            }
+            if (gap == null) {
+                nextPts = -1;          // nothing to continue yet: wait for input
+                return;
+            }
+            gapFrames = 0;
+            resumePts = -1;
+            Gap g = gap;
+            g.frames().whenFirstWindowReady(first -> measure(g, first, t0));
+            g.frames().prepare();
+            LOG.info("input stalled for {} ms: generating from {} ns on", timeoutNanos / 1_000_000, g.startPts());
+            lock.notifyAll();
+        }
     }
 
     /**
      * The latency this adds must hold before the first stall: the pipeline's latency is set from
      * it, and a first gap slower than the latency reported drops its first frames downstream. So
-     * the time of a gap's first frame (encoding, a window, conversion to the stream's size) is
-     * measured once on the first input, on this task's thread, while the input flows.
+     * a gap's first frame (encoding, a window, conversion to the stream's size) is made once at
+     * the first input, while the input flows, and timed; the gap is then thrown away.
      */
-    private void rehearse(Gap g) throws ElementException {
+    private void rehearse() {
+        long t0 = System.nanoTime();
+        Gap g;
         try {
-            g.format().toBuffer(g.frames().frame(0)).unref();
-            measured(System.nanoTime() - rehearsalStart);
-            g.frames().interrupt();    // not the window after it: input is flowing
-        } catch (FlushingException e) {
-            // stopped or flushed: measured with the next gap
-        } finally {
+            g = source.start();
+        } catch (ElementException | RuntimeException e) {
+            LOG.warn("cannot rehearse a gap: {}", e.getMessage());
+            return;
+        }
+        if (g == null) {
+            rehearsed = false;        // no frame to continue yet: at the next input
+            return;
+        }
+        rehearsal = g.frames();
+        g.frames().whenFirstWindowReady(first -> {
+            measure(g, first, t0);
             synchronized (lock) {
-                rehearsal = null;
-                retired.add(g.frames());
+                if (rehearsal == g.frames()) {
+                    rehearsal.interrupt();     // not the window after it: input is flowing
+                    retired.add(rehearsal);
+                    rehearsal = null;
+                }
+                lock.notifyAll();
             }
+        });
+        g.frames().prepare();
+    }
+
+    /** Generation thread: a gap's first window is ready; timed with its first frame's conversion. */
+    private void measure(Gap g, Video firstWindow, long startNanos) {
+        try {
+            g.format().toBuffer(firstWindow.slice(0, 1)).unref();
+            measured(System.nanoTime() - startNanos);
+        } catch (RuntimeException e) {
+            LOG.debug("timing a gap's first frame failed: {}", e.getMessage());
         }
     }
 
@@ -356,6 +521,9 @@ final class LiveGapFiller implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        synchronized (lock) {
+            clearQueue();
+        }
         closeRetired();
     }
 }

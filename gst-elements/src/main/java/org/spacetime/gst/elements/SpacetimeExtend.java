@@ -137,9 +137,20 @@ public final class SpacetimeExtend extends PadElement {
             filler.stop();
             pauseTask();
         } catch (ElementException | RuntimeException e) {
-            filler.stop();               // ends the gap: input waiting for it passes through again
+            filler.fail();               // input is refused (upstream gets ERROR) rather than queued for nobody
             throw e;                     // posted as an ERROR; the task pauses
         }
+    }
+
+    /** The pipeline's latency, configured by the sinks: how much input a live filler queues. */
+    @Override
+    protected boolean srcEvent(Event event) {
+        State s = state;
+        LiveGapFiller filler = s == null ? null : s.extension.filler();
+        if (event.isLatency() && filler != null) {
+            filler.setPipelineLatency(event.latencyNanos());
+        }
+        return super.srcEvent(event);
     }
 
     /**
@@ -196,6 +207,15 @@ public final class SpacetimeExtend extends PadElement {
     protected boolean sinkEvent(Event event) throws ElementException {
         State st = state;
         ExtendStream s = st.stream;
+        if (!event.isFlushStart() && !event.isFlushStop()) {
+            try {
+                st.extension.drainInput();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                event.unref();
+                return false;
+            }
+        }
         if (event.isSegment()) {
             return st.extension.segment(event);
         }

@@ -25,6 +25,8 @@ final class StreamFormat implements AutoCloseable {
     /** Frames per second of the stream; the model's rate where the caps say 0/1 (variable). */
     final double fps;
     private final VideoConverter toModel, toStream;
+    private Video lastFrame;            // the model frame last converted, and its buffer (guarded by this)
+    private Buffer lastBuffer;
 
     StreamFormat(Caps caps, Manifest m) throws ElementException {
         this.info = VideoInfo.of(caps);
@@ -77,9 +79,21 @@ final class StreamFormat implements AutoCloseable {
         }
     }
 
-    /** One model frame as a new buffer of the stream's size and format (no timestamps yet). */
-    Buffer toBuffer(Video frame) {
-        return toStream.convert(frame.rgb());
+    /**
+     * One model frame as a new buffer of the stream's size and format (no timestamps yet). A model
+     * frame shown as several stream frames (8 fps made, 50 fps streamed) is converted once: the
+     * buffers made from it share its memory, as GStreamer's buffer copies do.
+     */
+    synchronized Buffer toBuffer(Video frame) {
+        if (frame != lastFrame) {
+            Buffer converted = toStream.convert(frame.rgb());
+            if (lastBuffer != null) {
+                lastBuffer.unref();
+            }
+            lastFrame = frame;
+            lastBuffer = converted;
+        }
+        return lastBuffer.ref().makeWritable();
     }
 
     /** RGB rows without the padding a stride may add (GStreamer rounds RGB rows up to 4 bytes). */
@@ -101,7 +115,12 @@ final class StreamFormat implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (lastBuffer != null) {
+            lastBuffer.unref();
+            lastBuffer = null;
+            lastFrame = null;
+        }
         toModel.close();
         toStream.close();
     }

@@ -86,6 +86,14 @@ final class WindowPrefetcher implements AutoCloseable {
         return v;
     }
 
+    /** Starts window {@code index} now (unless it is being made), to be taken later. */
+    void start(int index) {
+        if (pendingIndex != index) {
+            discardPending();
+            submit(index);
+        }
+    }
+
     /** Stops the window being made (flush, seek, state change): take() then throws FlushingException. */
     void interrupt() {
         cancellation.cancel();

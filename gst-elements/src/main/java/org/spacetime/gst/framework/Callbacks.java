@@ -230,6 +230,8 @@ final class Callbacks {
     };
     static final PadBoolFunc SINK_EVENT = (pad, parent, event) ->
             bool(parent, () -> ((PadElement) peer(parent)).sinkEvent(new Event(event)));
+    static final PadBoolFunc SRC_EVENT = (pad, parent, event) ->
+            bool(parent, () -> ((PadElement) peer(parent)).srcEvent(new Event(event)));
     static final PadBoolFunc SRC_QUERY_FUNCTION = (pad, parent, query) ->
             bool(parent, () -> ((PadElement) peer(parent)).srcQuery(new Query(query)));
     static final TaskFunc TASK = data -> {
@@ -294,7 +296,7 @@ final class Callbacks {
     static {
         for (Callback cb : new Callback[] {CLASS_INIT, INSTANCE_INIT, SET_PROPERTY, GET_PROPERTY, FINALIZE, CHANGE_STATE, SEND_EVENT,
                 START, STOP, UNLOCK, UNLOCK_STOP, IS_SEEKABLE, DO_SEEK, SET_CAPS, SRC_QUERY, FIXATE, GET_CAPS, GET_TIMES, CREATE, CHAIN,
-                SINK_EVENT, SRC_QUERY_FUNCTION, TASK, ACTION, URI_GET_TYPE, URI_GET_PROTOCOLS, URI_GET_URI, URI_SET_URI, URI_INTERFACE_INIT}) {
+                SINK_EVENT, SRC_EVENT, SRC_QUERY_FUNCTION, TASK, ACTION, URI_GET_TYPE, URI_GET_PROTOCOLS, URI_GET_URI, URI_SET_URI, URI_INTERFACE_INIT}) {
             Native.setCallbackThreadInitializer(cb, THREADS);
         }
     }
@@ -309,6 +311,7 @@ final class Callbacks {
     static void installPadFunctions(Pointer sinkPad, Pointer srcPad) {
         Gst.gst_pad_set_chain_function_full(sinkPad, CHAIN, null, null);
         Gst.gst_pad_set_event_function_full(sinkPad, SINK_EVENT, null, null);
+        Gst.gst_pad_set_event_function_full(srcPad, SRC_EVENT, null, null);
         Gst.gst_pad_set_query_function_full(srcPad, SRC_QUERY_FUNCTION, null, null);
     }
 

@@ -30,6 +30,14 @@ public final class Event {
     public boolean isFlushStart() { return is("GST_EVENT_FLUSH_START"); }
     public boolean isFlushStop() { return is("GST_EVENT_FLUSH_STOP"); }
     public boolean isStreamStart() { return is("GST_EVENT_STREAM_START"); }
+    public boolean isLatency() { return is("GST_EVENT_LATENCY"); }
+
+    /** The latency a LATENCY event configures (ns). */
+    public long latencyNanos() {
+        long[] l = new long[1];
+        Gst.gst_event_parse_latency(handle, l);
+        return l[0];
+    }
 
     /** The caps of a CAPS event (valid while the event is). */
     public Caps caps() {

@@ -63,6 +63,15 @@ public abstract class PadElement extends Element {
     }
 
     /**
+     * One event on the src pad (from downstream: seek, QoS, latency, ...); the default sends it
+     * upstream. Return whether it was handled.
+     * @param event the GstEvent* (ownership passes to this method)
+     */
+    protected boolean srcEvent(Event event) {
+        return Gst.gst_pad_event_default(srcPad, handle(), event.handle());
+    }
+
+    /**
      * A query on the src pad; the default answers it as any filter would (mostly by asking upstream).
      * Return whether it was answered.
      */

@@ -58,6 +58,7 @@ public final class Gst {
     public static native boolean gst_pad_stop_task(Pointer pad);
     public static native void gst_event_parse_caps(Pointer event, Pointer capsOut);
     public static native void gst_event_parse_segment(Pointer event, Pointer segmentOut);
+    public static native void gst_event_parse_latency(Pointer event, long[] latency);
     public static native Pointer gst_event_new_segment(Pointer segment);
     public static native int gst_event_get_seqnum(Pointer event);
     public static native void gst_event_set_seqnum(Pointer event, int seqnum);

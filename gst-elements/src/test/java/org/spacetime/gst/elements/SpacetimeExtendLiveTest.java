@@ -246,6 +246,62 @@ class SpacetimeExtendLiveTest {
     }
 
     /**
+     * A sink that holds each frame long after its running time (here 2 s later than the latency,
+     * by ts-offset; a long pipeline latency does the same) keeps earlier frames waiting while the
+     * input stalls. The stall is seen {@code timeout} after the last frame arrived, not after the
+     * sink took it, and the gap's first frames are made meanwhile: every generated frame reaches
+     * the sink on time. Pushed from the sink streaming thread, input reached the element as late
+     * as the sink released it, and the first gap frames came the timeout and a window's generation
+     * late (1.3-1.8 s here). Queued, they are on time, or late by what a loaded machine adds to the
+     * generation time measured at the start (the latency allows half of it again), hence 0.6 s.
+     */
+    @Test
+    void aStallIsSeenWhileEarlierFramesStillWaitForTheSink() throws Exception {
+        Pipeline p = (Pipeline) Gst.parseLaunch("appsrc name=src is-live=true format=time do-timestamp=true "
+                + "caps=video/x-raw,format=RGB,width=64,height=64,framerate=8/1 ! spacetimeextend timeout=1 "
+                + "duration=0 seed=0 ! appsink name=sink sync=true max-lateness=-1 ts-offset=2000000000");
+        AppSrc src = (AppSrc) p.getElementByName("src");
+        AppSink sink = (AppSink) p.getElementByName("sink");
+        AtomicReference<Throwable> feedFailure = new AtomicReference<>();
+        Thread feeder = new Thread(() -> {
+            try {
+                for (int f = 0; f < 16; f++) {
+                    Buffer b = new Buffer(FRAME);
+                    b.map(true).put(worldFrame(f));
+                    b.unmap();
+                    src.pushBuffer(b);
+                    Thread.sleep(FRAME_NS / 1_000_000);
+                }
+            } catch (Throwable t) {
+                feedFailure.set(t);
+            }
+        }, "feeder");
+        p.play();
+        feeder.start();
+        List<long[]> generated = new ArrayList<>();       // {running time of the PTS, running time when it arrived}
+        for (int i = 0; generated.size() < 24; i++) {
+            Sample sample = sink.pullSample();
+            long arrived = p.getClock().getTime() - p.getBaseTime();
+            if (i >= 16) {
+                generated.add(new long[] {sample.getBuffer().getPresentationTimestamp(), arrived});
+            }
+            sample.dispose();
+        }
+        feeder.join();
+        LatencyQuery latency = new LatencyQuery();
+        assertTrue(p.query(latency));
+        p.setState(State.NULL);
+        p.dispose();
+        assertEquals(null, feedFailure.get());
+        long allowed = latency.getMinimumLatency() + 2_000_000_000L;
+        for (int j = 0; j < generated.size(); j++) {
+            long late = generated.get(j)[1] - (generated.get(j)[0] + allowed);
+            assertTrue(late < 600_000_000L, "generated frame " + j + " reached the sink " + late / 1_000_000
+                    + " ms after its running time plus the latency (" + allowed / 1_000_000 + " ms)");
+        }
+    }
+
+    /**
      * Going to NULL while a gap is being filled (the filler task generating or pushing) is prompt,
      * and leaves no thread working: what stays are the process's shared generation threads (and
      * the cached model's lane threads), idle in their pools until reused or ended a minute later.
