@@ -33,6 +33,13 @@ final class FileDigests {
         if (known != null && known.size == a.size() && known.modifiedNanos == modified) {
             return known.sha256;
         }
+        String hex = HexFormat.of().formatHex(OpenSslSha256.available() ? OpenSslSha256.digest(file) : javaSha256(file));
+        KNOWN.put(file, new Stamp(a.size(), modified, hex));
+        return hex;
+    }
+
+    /** SHA-256 by Java's own provider (where OpenSSL is not installed). */
+    static byte[] javaSha256(Path file) throws IOException {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");
@@ -42,9 +49,7 @@ final class FileDigests {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
             in.transferTo(OutputStream.nullOutputStream());
         }
-        String hex = HexFormat.of().formatHex(md.digest());
-        KNOWN.put(file, new Stamp(a.size(), modified, hex));
-        return hex;
+        return md.digest();
     }
 
     /** Checks {@code file} against the digest the manifest's {@code field} declares. */
