@@ -214,24 +214,9 @@ class SpacetimeExtendLiveTest {
                 feedFailure.set(t);
             }
         }, "feeder");
-        p.play();
-        feeder.start();
-        List<long[]> generated = new ArrayList<>();       // {running time of the PTS, running time when it arrived}
-        for (int i = 0; generated.size() < 88; i++) {
-            Sample s = sink.pullSample();
-            long arrived = p.getClock().getTime() - p.getBaseTime();
-            if (i >= 16) {
-                generated.add(new long[] {s.getBuffer().getPresentationTimestamp(), arrived});
-            }
-            s.dispose();
-        }
-        feeder.join();
-        LatencyQuery latency = new LatencyQuery();
-        assertTrue(p.query(latency));
-        p.setState(State.NULL);
-        p.dispose();
-        assertEquals(null, feedFailure.get());
-        long allowed = latency.getMinimumLatency();
+        GapTiming timing = GapTiming.of(p, sink, feeder, feedFailure, 16, 88);
+        List<long[]> generated = timing.generated();
+        long allowed = timing.latency();
         // The first frames are overdue when the stall is seen and are pushed as they are made, each
         // window of 24 frames (3 s) gaining on the clock by 3 s less its generation time; from frame 72
         // (9 s into the gap) each is on time even where a window takes 1.75 s (a loaded 2-core
@@ -276,28 +261,42 @@ class SpacetimeExtendLiveTest {
                 feedFailure.set(t);
             }
         }, "feeder");
-        p.play();
-        feeder.start();
-        List<long[]> generated = new ArrayList<>();       // {running time of the PTS, running time when it arrived}
-        for (int i = 0; generated.size() < 24; i++) {
-            Sample sample = sink.pullSample();
-            long arrived = p.getClock().getTime() - p.getBaseTime();
-            if (i >= 16) {
-                generated.add(new long[] {sample.getBuffer().getPresentationTimestamp(), arrived});
-            }
-            sample.dispose();
-        }
-        feeder.join();
-        LatencyQuery latency = new LatencyQuery();
-        assertTrue(p.query(latency));
-        p.setState(State.NULL);
-        p.dispose();
-        assertEquals(null, feedFailure.get());
-        long allowed = latency.getMinimumLatency() + 2_000_000_000L;
+        GapTiming timing = GapTiming.of(p, sink, feeder, feedFailure, 16, 24);
+        List<long[]> generated = timing.generated();
+        long allowed = timing.latency() + 2_000_000_000L;
         for (int j = 0; j < generated.size(); j++) {
             long late = generated.get(j)[1] - (generated.get(j)[0] + allowed);
             assertTrue(late < 600_000_000L, "generated frame " + j + " reached the sink " + late / 1_000_000
                     + " ms after its running time plus the latency (" + allowed / 1_000_000 + " ms)");
+        }
+    }
+
+    /**
+     * When the frames after the input reached the sink: each {running time of its PTS, running time
+     * when it arrived}, and the pipeline's latency.
+     */
+    record GapTiming(List<long[]> generated, long latency) {
+        /** Plays {@code p} with {@code feeder} pushing {@code inputFrames}, then takes {@code generatedFrames} more. */
+        static GapTiming of(Pipeline p, AppSink sink, Thread feeder, AtomicReference<Throwable> feedFailure,
+                int inputFrames, int generatedFrames) throws InterruptedException {
+            p.play();
+            feeder.start();
+            List<long[]> generated = new ArrayList<>();
+            for (int i = 0; generated.size() < generatedFrames; i++) {
+                Sample sample = sink.pullSample();
+                long arrived = p.getClock().getTime() - p.getBaseTime();
+                if (i >= inputFrames) {
+                    generated.add(new long[] {sample.getBuffer().getPresentationTimestamp(), arrived});
+                }
+                sample.dispose();
+            }
+            feeder.join();
+            LatencyQuery latency = new LatencyQuery();
+            assertTrue(p.query(latency));
+            p.setState(State.NULL);
+            p.dispose();
+            assertEquals(null, feedFailure.get());
+            return new GapTiming(generated, latency.getMinimumLatency());
         }
     }
 
