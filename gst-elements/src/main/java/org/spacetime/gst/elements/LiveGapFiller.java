@@ -139,7 +139,7 @@ final class LiveGapFiller implements AutoCloseable {
      */
     long addedLatencyNanos() {
         synchronized (lock) {
-            return timeoutNanos + (generationNanos < 0 ? UNMEASURED_GENERATION_NANOS : generationNanos * 3 / 2);
+            return addedLatencyNanosLocked();
         }
     }
 
