@@ -13,6 +13,7 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 
@@ -46,28 +47,31 @@ public final class ModelSessions implements AutoCloseable {
         this.threads = threads;
         OnnxRuntimeTempDirectory.removeIfUnused();
         Device used = requested;
+        if (requested != Device.CPU && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            noCuda(requested, "this ONNX Runtime build has no CUDA provider (the GPU build is installed where "
+                    + "nvidia-smi lists a GPU)");
+            used = Device.CPU;
+        }
         // Creating a session (loading and optimising its graph) is most of a model's load time and
-        // runs on one thread: the first one also tells whether CUDA starts, the others are then
-        // made side by side.
+        // runs on one thread, so sessions are made side by side. Where CUDA may start, the first one
+        // is made alone: it tells whether it does.
         LoadingThreads makers = new LoadingThreads("session-maker", Math.min(4, Runtime.getRuntime().availableProcessors()));
         try {
-            OrtSession first;
-            try {
-                first = create(pkg, name(Role.TEXT_ENCODER), used, threads);
-            } catch (CudaUnavailable e) {
-                if (requested == Device.CUDA) {
-                    LOG.warn("CUDA was asked for but cannot start ({}); running on CPU", e.getMessage());
-                } else {
-                    LOG.info("CUDA not available ({}); running on CPU", e.getMessage());
+            if (used != Device.CPU) {
+                OrtSession first;
+                try {
+                    first = create(pkg, name(Role.TEXT_ENCODER), used, threads);
+                } catch (CudaUnavailable e) {
+                    noCuda(requested, e.getMessage());
+                    used = Device.CPU;
+                    first = createOnCpu(pkg, name(Role.TEXT_ENCODER), threads);
                 }
-                used = Device.CPU;
-                first = createOnCpu(pkg, name(Role.TEXT_ENCODER), threads);
+                sessions.put(Role.TEXT_ENCODER, first);
             }
-            sessions.put(Role.TEXT_ENCODER, first);
             Device device = used;
             Map<Role, Future<OrtSession>> rest = new EnumMap<>(Role.class);
             for (Role role : Role.values()) {
-                if (role != Role.TEXT_ENCODER && !deferred.contains(role)) {
+                if (!sessions.containsKey(role) && !deferred.contains(role)) {
                     rest.put(role, makers.submit(() -> createFallingBack(pkg, name(role), device, threads)));
                 }
             }
@@ -120,6 +124,14 @@ public final class ModelSessions implements AutoCloseable {
         }
         this.device = used == Device.AUTO ? Device.CUDA : used;
         LOG.info("model {} loaded on {} ({} made when first used)", pkg.manifest().name(), device, deferred);
+    }
+
+    private static void noCuda(Device requested, String why) {
+        if (requested == Device.CUDA) {
+            LOG.warn("CUDA was asked for but cannot start ({}); running on CPU", why);
+        } else {
+            LOG.info("CUDA not available ({}); running on CPU", why);
+        }
     }
 
     private static String name(Role role) {

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.LongBuffer;
 import java.util.Map;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -13,21 +11,20 @@ import ai.onnxruntime.OrtSession;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-/** Prompt text -> token ids (the package's tokenizer.json through DJL's tokenizers) -> text embeddings. */
+/** Prompt text -> token ids (the package's tokenizer.json, {@link Tokenizer}) -> text embeddings. */
 final class PromptEncoder implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(PromptEncoder.class);
 
     /** Embeddings of a batch of prompts: (B, L, D) floats and the (B, L) mask. */
     record Embeddings(float[] values, long[] mask, int batch, int tokens, int dim) {}
 
-    private final HuggingFaceTokenizer tokenizer;
+    private final Tokenizer tokenizer;
     private final int maxTokens;
 
     PromptEncoder(ModelPackage pkg) {
         this.maxTokens = pkg.manifest().maxTokens();
         try {
-            tokenizer = HuggingFaceTokenizer.newInstance(pkg.tokenizer(),
-                    Map.of("padding", "false", "truncation", "false"));
+            tokenizer = Tokenizer.open(pkg.tokenizer());
         } catch (IOException | RuntimeException e) {
             throw new InvalidModelPackageException("cannot load tokenizer " + pkg.manifest().tokenizerFile() + ": "
                     + e.getMessage(), e);
@@ -36,11 +33,11 @@ final class PromptEncoder implements AutoCloseable {
 
     /** Token ids padded to max_tokens, with their mask; longer prompts are truncated with a warning. */
     long[][] tokenize(String prompt) {
-        Encoding e = tokenizer.encode(prompt == null ? "" : prompt);
-        long[] ids = e.getIds();
+        Tokenizer.Tokens e = tokenizer.encode(prompt == null ? "" : prompt);
+        long[] ids = e.ids();
         if (ids.length > maxTokens) {
             LOG.warn("prompt has {} tokens; the model reads {}: truncated to {}", ids.length, maxTokens,
-                    PromptText.shown(String.join(" ", java.util.Arrays.copyOfRange(e.getTokens(), 1, maxTokens))));
+                    PromptText.shown(String.join(" ", java.util.Arrays.copyOfRange(e.tokens(), 1, maxTokens))));
         }
         long[] padded = new long[maxTokens];
         long[] mask = new long[maxTokens];

@@ -41,7 +41,7 @@ public final class VideoModel implements AutoCloseable {
         this.key = key;
         this.pkg = pkg;
         long t0 = System.nanoTime();
-        // The tokenizer loads (its native library too) while the sessions are made.
+        // The tokenizer is read while the sessions are made (one the library reads loads its native library).
         try (LoadingThreads reader = new LoadingThreads("tokenizer-reader", 1)) {
             Future<PromptEncoder> tokenizer = reader.submit(() -> new PromptEncoder(pkg));
             try {
