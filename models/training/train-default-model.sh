@@ -15,7 +15,9 @@
 #     run's checkpoint, else from the shipped package: every tensor whose shape fits is copied
 #     (INIT_PACKAGE; a v2 package continues where it stopped, the v1 package gives the text encoder
 #     and the transformer a start on the new latents).
-#  3. export to $run/package and evaluation to $run/package/eval (python3 -m spacetime_train.evaluate).
+#  3. the decoder alone on the frozen encoder for DECODER_STEPS steps of 32 frames (sharper frames; the
+#     latents, and so the denoiser, stay as they are).
+#  4. export to $run/package and evaluation to $run/package/eval (python3 -m spacetime_train.evaluate).
 # Time on the 2-core development machine: see models/README.md (phase times are in $run/train.log).
 # GPU: DEVICE=cuda runs the phases there (the same code); several GPUs or machines: start
 # train.py's denoiser phase under torchrun (DistributedDataParallel, gloo on CPU, NCCL on GPUs).
@@ -25,6 +27,7 @@ run="${1:-runs/v2}"
 py="${PYTHON:-/usr/bin/python3}"
 VAE_STEPS="${VAE_STEPS:-2800}"       # the committed state's autoencoder step: more retrains the latents
 DIT_MINUTES="${DIT_MINUTES:-720}"    # denoiser training time over all sessions (the committed state: 526)
+DECODER_STEPS="${DECODER_STEPS:-5000}"  # decoder-only steps after the denoiser phase
 INIT_PACKAGE="${INIT_PACKAGE:-$here/../spacetime-world-v1}"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
 device=(${DEVICE:+--device $DEVICE})
@@ -47,6 +50,8 @@ $py -m spacetime_train.train --out "$run" --phase dit --dit-steps 100000 --dit-m
     --dit-lr 3e-4 --min-shards 8 --init-package "$INIT_PACKAGE" --threads 1 "${device[@]}"
 touch "$run/dit.done"
 wait $producer || true
+$py -m spacetime_train.train --out "$run" --phase decoder --decoder-steps "$DECODER_STEPS" --decoder-lr 5e-4 --vae-batch 32 \
+    --latent-noise 0.01 --threads 1 "${device[@]}"
 
 $py -m spacetime_train.export --weights "$run/weights.pt" --out "$run/package" --fixtures "$run/fixtures"
 cp "$run/train.log" "$run/package/TRAINING.log"

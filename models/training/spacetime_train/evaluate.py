@@ -301,7 +301,9 @@ def markdown(r: dict) -> str:
                      f"{d['area_end_vs_start']:.2f} | |")
     s = r["settings"]
     lines += ["", f"{s['n']} prompts per group; Euler, {s['steps']} steps, guidance {s['guidance']}, shift {s['shift']}, "
-                  f"seed {s['seed']}; weights at autoencoder step {r['steps']['vae_step']}, denoiser step "
+                  f"seed {s['seed']}; weights at autoencoder step {r['steps']['vae_step']}"
+                  + (f" (decoder trained on alone to step {r['steps']['dec_step']})" if r['steps'].get('dec_step') else "")
+                  + ", denoiser step "
                   f"{r['steps']['dit_step']}; {r['minutes']:.1f} min"]
     return "\n".join(lines)
 

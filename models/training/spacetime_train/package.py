@@ -28,6 +28,8 @@ class Model:
             m.eval()
         self.latent_shift, self.latent_scale = w["latent_shift"], w["latent_scale"]
         self.steps = {"vae_step": w.get("vae_step"), "dit_step": w.get("dit_step")}
+        if w.get("dec_step") is not None:        # the decoder trained on alone after the autoencoder phase
+            self.steps["dec_step"] = w["dec_step"]
 
     @torch.no_grad()
     def encode_text(self, prompts):

@@ -57,7 +57,7 @@ def save(path, state):
     os.replace(tmp, path)
     # The weights the export needs (EMA for the denoiser and text encoder), without optimiser state.
     keep = {k: state[k] for k in ("config", "enc", "dec", "ema_text", "ema_dit", "latent_shift", "latent_scale",
-                                  "vae_step", "dit_step", "args") if k in state}
+                                  "vae_step", "dec_step", "dit_step", "args") if k in state}
     wpath = os.path.join(os.path.dirname(path), "weights.pt")
     torch.save(keep, wpath + ".tmp")
     os.replace(wpath + ".tmp", wpath)
@@ -85,39 +85,53 @@ def held_out_psnr(enc, dec, dev, seed: int = 99) -> dict:
     return out
 
 
-def train_vae(args, state, enc, dec, dev, logf):
+def train_vae(args, state, enc, dec, dev, logf, decoder_only=False):
     """Per-frame autoencoder (config vae="frame"). The learning rate warms up, then decays on a
-    cosine to 1 % at --vae-steps. Divergence is visible and undone: when the held-out PSNR drops
+    cosine to 1 % at the last step. Divergence is visible and undone: when the held-out PSNR drops
     3 dB under the best seen, the run logs DIVERGED, returns to the best checkpoint and halves the
-    rate."""
+    rate.
+
+    decoder_only (--phase decoder): the decoder alone on the frozen encoder, so that the latents, and
+    the denoiser trained on them, stay valid while reconstructions get sharper. It has its own step
+    count (dec_step, on top of vae_step), schedule (--decoder-steps, --decoder-lr) and state keys."""
     if args.config["vae"] != "frame":
         raise SystemExit("only the per-frame autoencoder (model v2) is trained by this code")
-    params = list(enc.parameters()) + list(dec.parameters())
-    opt = torch.optim.AdamW(params, lr=args.vae_lr, weight_decay=0.0)
-    if "vae_opt" in state:
-        opt.load_state_dict(state["vae_opt"])
-    step = state.get("vae_step", 0)
-    lr_scale = state.get("vae_lr_scale", 1.0)
-    best = state.get("vae_best", {"psnr": -1.0})
-    rng = random.Random(args.seed * 1000 + step)
-    torch.manual_seed(args.seed * 1000 + step)
+    key, name = ("dec", "decoder") if decoder_only else ("vae", "vae")
+    total, stop_at = (args.decoder_steps, args.decoder_steps) if decoder_only else (args.vae_steps, args.vae_stop_at)
+    base_lr, warmup, seed = (args.decoder_lr, 100, 7000) if decoder_only else (args.vae_lr, 200, 1000)
+    minutes = 1e9 if decoder_only else args.vae_minutes
+    trained = {"dec": dec} if decoder_only else {"enc": enc, "dec": dec}
+    if decoder_only:
+        enc.eval()
+        enc.requires_grad_(False)
+    params = [p for net in trained.values() for p in net.parameters()]
+    opt = torch.optim.AdamW(params, lr=base_lr, weight_decay=0.0)
+    if f"{key}_opt" in state:
+        opt.load_state_dict(state[f"{key}_opt"])
+    step = state.get(f"{key}_step", 0)
+    lr_scale = state.get(f"{key}_lr_scale", 1.0)
+    best = state.get(f"{key}_best", {"psnr": -1.0})
+    rng = random.Random(args.seed * seed + step)
+    torch.manual_seed(args.seed * seed + step)
     t0 = time.time()
-    total = args.vae_steps
-    while step < min(total, args.vae_stop_at):
+    while step < min(total, stop_at):
         progress = step / total
-        lr = lr_scale * args.vae_lr * min(1.0, (step + 1) / 200) * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
+        lr = lr_scale * base_lr * min(1.0, (step + 1) / warmup) * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
         for g in opt.param_groups:
             g["lr"] = lr
         frames = frame_batch(rng, args.vae_batch, dev)
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
-            mean, logvar = enc.encode_frames(frames)
+            with torch.set_grad_enabled(not decoder_only):
+                mean, logvar = enc.encode_frames(frames)
             if args.latent_noise >= 0:     # fixed noise, and a bound on the latent's scale
                 z = mean + torch.randn_like(mean) * args.latent_noise
             else:
                 z = mean + torch.randn_like(mean) * torch.exp(0.5 * logvar)
             recon = dec.decode_frames(z)
         recon = recon.float()
-        if args.latent_noise >= 0:
+        if decoder_only:
+            kl = reg = torch.zeros(())
+        elif args.latent_noise >= 0:
             kl = (mean.float() ** 2).mean()
             reg = args.latent_l2 * kl
         else:
@@ -130,35 +144,52 @@ def train_vae(args, state, enc, dec, dev, logf):
         opt.step()
         step += 1
         if step % 100 == 0 or step == total:
-            psnr = -10 * math.log10(F.mse_loss((recon.clamp(-1, 1) + 1) / 2, (frames + 1) / 2).item() + 1e-12)
-            log(logf, f"vae step {step}/{total} loss {loss.item():.4f} kl {kl.item():.3f} psnr {psnr:.2f}dB "
+            psnr = -10 * math.log10(F.mse_loss((recon.detach().clamp(-1, 1) + 1) / 2, (frames + 1) / 2).item() + 1e-12)
+            log(logf, f"{name} step {step}/{total} loss {loss.item():.4f} kl {kl.item():.3f} psnr {psnr:.2f}dB "
                       f"grad {grad_norm.item():.2f} lr {lr:.2e} {(time.time() - t0) / 60:.1f}min")
-        out_of_time = time.time() - args.start > args.max_minutes * 60 or time.time() - t0 > args.vae_minutes * 60
+        out_of_time = time.time() - args.start > args.max_minutes * 60 or time.time() - t0 > minutes * 60
         if step % 500 == 0 or step == total or out_of_time:
-            enc.eval(); dec.eval()
+            for net in trained.values():
+                net.eval()
             held = held_out_psnr(enc, dec, dev)
-            enc.train(); dec.train()
+            for net in trained.values():
+                net.train()
             mean_psnr = sum(held.values()) / len(held)
-            log(logf, f"vae eval step {step}: held-out PSNR " + " ".join(f"{k} {v:.2f}dB" for k, v in held.items()))
+            log(logf, f"{name} eval step {step}: held-out PSNR " + " ".join(f"{k} {v:.2f}dB" for k, v in held.items()))
             if mean_psnr < best["psnr"] - 3.0:
                 lr_scale *= 0.5
-                log(logf, f"vae DIVERGED at step {step}: held-out PSNR {mean_psnr:.2f} dB, best {best['psnr']:.2f} dB at "
+                log(logf, f"{name} DIVERGED at step {step}: held-out PSNR {mean_psnr:.2f} dB, best {best['psnr']:.2f} dB at "
                           f"step {best['step']}; back to that checkpoint, learning rate x{lr_scale:g}")
-                enc.load_state_dict(best["enc"]); dec.load_state_dict(best["dec"]); opt.load_state_dict(best["opt"])
+                for k, net in trained.items():
+                    net.load_state_dict(best[k])
+                opt.load_state_dict(best["opt"])
                 step = best["step"]
-                rng = random.Random(args.seed * 1000 + step + 7)
-                state["vae_lr_scale"] = lr_scale
+                rng = random.Random(args.seed * seed + step + 7)
+                state[f"{key}_lr_scale"] = lr_scale
                 continue
             if mean_psnr >= best["psnr"]:
-                best = {"psnr": mean_psnr, "step": step, "enc": copy.deepcopy(enc.state_dict()),
-                        "dec": copy.deepcopy(dec.state_dict()), "opt": copy.deepcopy(opt.state_dict())}
-            state.update(vae_step=step, enc=enc.state_dict(), dec=dec.state_dict(), vae_opt=opt.state_dict(),
-                         vae_lr_scale=lr_scale, vae_best=best, vae_held_out_psnr=held)
+                best = {"psnr": mean_psnr, "step": step, "opt": copy.deepcopy(opt.state_dict()),
+                        **{k: copy.deepcopy(net.state_dict()) for k, net in trained.items()}}
+            state.update({f"{key}_step": step, f"{key}_opt": opt.state_dict(), f"{key}_lr_scale": lr_scale,
+                          f"{key}_best": best, "vae_held_out_psnr": held},
+                         **{k: net.state_dict() for k, net in trained.items()})
             save(args.ckpt, state)
             if out_of_time:
-                log(logf, f"vae time budget reached at step {step}; checkpoint saved")
+                log(logf, f"{name} time budget reached at step {step}; checkpoint saved")
                 return False
     return True
+
+
+def adopt_decoder(run: str, decoder_run: str) -> None:
+    """Puts the decoder trained by --phase decoder in decoder_run into run's checkpoint (and its
+    weights.pt), which may have trained the denoiser meanwhile on the same frozen encoder."""
+    state = torch.load(os.path.join(run, "checkpoint.pt"), map_location="cpu", weights_only=False)
+    tuned = torch.load(os.path.join(decoder_run, "checkpoint.pt"), map_location="cpu", weights_only=False)
+    for k in ("enc",):
+        if any(not torch.equal(state[k][n], tuned[k][n]) for n in state[k]):
+            raise SystemExit(f"{decoder_run} was trained on another encoder than {run}")
+    state.update(dec=tuned["dec"], dec_step=tuned["dec_step"], vae_held_out_psnr=tuned["vae_held_out_psnr"])
+    save(os.path.join(run, "checkpoint.pt"), state)
 
 
 @torch.no_grad()
@@ -361,7 +392,7 @@ def save_resume_state(run: str, path: str) -> None:
     so the schedules go on. The optimiser state and the latent cache are left out (the cache is
     rebuilt); about 14 MB for model v2."""
     state = torch.load(os.path.join(run, "checkpoint.pt"), map_location="cpu", weights_only=False)
-    keep = {k: state[k] for k in ("config", "enc", "dec", "vae_step", "vae_lr_scale", "vae_held_out_psnr",
+    keep = {k: state[k] for k in ("config", "enc", "dec", "vae_step", "vae_lr_scale", "vae_held_out_psnr", "dec_step",
                                   "latent_shift", "latent_scale", "dit_step", "dit_seconds", "warm_start") if k in state}
     if "ema_dit" in state:
         half = lambda sd: {k: v.half() if v.is_floating_point() else v for k, v in sd.items()}
@@ -383,7 +414,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True, help="run directory (checkpoint.pt, train.log)")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    ap.add_argument("--phase", choices=["all", "vae", "dit"], default="all")
+    ap.add_argument("--phase", choices=["all", "vae", "dit", "decoder"], default="all",
+                    help="decoder: train the decoder alone on the frozen encoder (after the other phases)")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--vae-steps", type=int, default=6000)
     ap.add_argument("--vae-batch", type=int, default=16)
@@ -393,6 +425,8 @@ def main(argv=None):
                     help="autoencoder: >= 0: add noise of this std to the latent (no learned variance) and penalise "
                          "the latent's mean square by --latent-l2; < 0: sample with the learned variance (KL)")
     ap.add_argument("--latent-l2", type=float, default=1e-4)
+    ap.add_argument("--decoder-steps", type=int, default=4000, help="decoder phase: steps of its cosine schedule")
+    ap.add_argument("--decoder-lr", type=float, default=5e-4)
     ap.add_argument("--dit-steps", type=int, default=12000)
     ap.add_argument("--dit-batch", type=int, default=96)
     ap.add_argument("--dit-lr", type=float, default=4e-4)
@@ -455,6 +489,8 @@ def main(argv=None):
             return
     if args.phase in ("all", "dit"):
         train_dit(args, state, enc, text, dit, dev, logf, tok)
+    if args.phase == "decoder":
+        train_vae(args, state, enc, dec, dev, logf, decoder_only=True)
     log(logf, "done: " + json.dumps({k: state.get(k) for k in ("vae_step", "dit_step", "latent_shift", "latent_scale")}))
 
 
