@@ -94,17 +94,20 @@ mv "$native_dir/jna.tmp/com/sun/jna/$jna_arch/libjnidispatch.so" "$native_dir/"
 rm -rf "$native_dir/jna.tmp"
 classpath="$(ls "$lib_dir"/*.jar | tr '\n' ':' | sed 's/:$//')"
 [ -n "$extra" ] && classpath="$classpath:$extra"
+# The plugin's JVM options. Its Java code is glue (ONNX Runtime and GStreamer do the work), so it
+# runs on the C1 compiler alone and the serial collector: on 2 cores C2's compiler threads and G1's
+# threads took CPU from ONNX Runtime in the first seconds (plugin/bench/startup.sh: 1.93-1.98 s ->
+# 1.76 s; 24 s of video made in 4.3-4.5 s instead of 5.2-5.6 s; 120 s of video the same, 16.4 s and
+# 16.6 s) at the cost of 8 us more Java work per buffer (plugin/bench/per-buffer-overhead.sh).
+run_opts=(-Xss2m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dspacetime.models="$models_dir"
+  -Donnxruntime.native.path="$native_dir" -Djna.boot.library.path="$native_dir" -Djna.nounpack=true)
+# JNA and ONNX Runtime call native code (JDK 24+ warns on stderr unless it is allowed).
+if [ "$major" -ge 24 ]; then run_opts+=(--enable-native-access=ALL-UNNAMED); fi
 {
   echo "# Written by install/install-plugin.sh. Read by libgstspacetime.so at plugin load."
   echo "classpath=$classpath"
   echo "jvm=$libjvm"
-  echo "option=-Xss2m"
-  echo "option=-Dspacetime.models=$models_dir"
-  echo "option=-Donnxruntime.native.path=$native_dir"
-  echo "option=-Djna.boot.library.path=$native_dir"
-  echo "option=-Djna.nounpack=true"
-  # JNA and ONNX Runtime call native code (JDK 24+ warns on stderr unless it is allowed).
-  if [ "$major" -ge 24 ]; then echo "option=--enable-native-access=ALL-UNNAMED"; fi
+  printf 'option=%s\n' "${run_opts[@]}"
 } > "$plugin_dir/libgstspacetime.conf.tmp"
 # A class-data sharing archive of the classes a plugin load and a first window use (JVM start-up:
 # they are mapped instead of loaded and verified one by one; plugin/bench/startup.sh measures it).
@@ -112,9 +115,6 @@ classpath="$(ls "$lib_dir"/*.jar | tr '\n' ':' | sed 's/:$//')"
 # ahead-of-time cache (classes loaded and linked, method profiles), on older ones a dynamic CDS
 # archive. Without it (an error here) the plugin works the same, a little slower to start.
 rm -f "$lib_dir/spacetime.jsa" "$lib_dir/spacetime.aot"
-run_opts=(-Xss2m -Dspacetime.models="$models_dir" -Donnxruntime.native.path="$native_dir"
-  -Djna.boot.library.path="$native_dir" -Djna.nounpack=true)
-if [ "$major" -ge 24 ]; then run_opts+=(--enable-native-access=ALL-UNNAMED); fi
 if [ "$major" -ge 25 ]; then
   archive="$lib_dir/spacetime.aot"
   make_opt="-XX:AOTCacheOutput=$archive"
