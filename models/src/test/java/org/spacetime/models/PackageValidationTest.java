@@ -120,6 +120,20 @@ class PackageValidationTest {
         assertTrue(fail(dir).contains("tokenizer.json does not match model.json field 'text.tokenizer_sha256'"));
     }
 
+    /** A tokenizer.json that matches its digest but is broken or hostile fails with the tokenizer named. */
+    @Test
+    void brokenTokenizerIsNamed() throws Exception {
+        for (String broken : new String[] {"{not json", "[".repeat(100_000), "{\"model\": {\"type\": \"WordLevel\"}}"}) {
+            Path dir = copy();
+            byte[] bytes = broken.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Files.write(dir.resolve("tokenizer.json"), bytes);
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            edit(dir, m -> at(m, "text").addProperty("tokenizer_sha256", sha));
+            String m = fail(dir);
+            assertTrue(m.contains("cannot load tokenizer tokenizer.json"), broken.substring(0, Math.min(10, broken.length())) + ": " + m);
+        }
+    }
+
     @Test
     void wrongTypesAndRangesNameTheFieldValueAndWhatIsAccepted() throws Exception {
         Path dir = copy();
