@@ -69,13 +69,14 @@ final class WordLevelTokenizer implements Tokenizer {
                 return Optional.empty();
             }
             for (JsonElement a : addedJson.getAsJsonArray()) {
+                JsonObject t = a.isJsonObject() ? a.getAsJsonObject() : null;
+                String content = string(t, "content");
                 // Only special tokens matched as written; stripping, whole-word and normalised matching are the library's.
-                if (!a.isJsonObject() || !isTrue(a, "special") || isTrue(a, "normalized") || isTrue(a, "single_word")
-                        || isTrue(a, "lstrip") || isTrue(a, "rstrip") || string(a.getAsJsonObject(), "content") == null
-                        || string(a.getAsJsonObject(), "content").isEmpty() || !isInteger(a.getAsJsonObject().get("id"))) {
+                if (content == null || content.isEmpty() || !isInteger(t.get("id")) || !isTrue(t, "special")
+                        || isTrue(t, "normalized") || isTrue(t, "single_word") || isTrue(t, "lstrip") || isTrue(t, "rstrip")) {
                     return Optional.empty();
                 }
-                added.put(string(a.getAsJsonObject(), "content"), a.getAsJsonObject().get("id").getAsLong());
+                added.put(content, t.get("id").getAsLong());
             }
         }
         List<Tokens> prefix = new ArrayList<>(), suffix = new ArrayList<>();
@@ -198,8 +199,8 @@ final class WordLevelTokenizer implements Tokenizer {
         return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : null;
     }
 
-    private static boolean isTrue(JsonElement o, String key) {
-        JsonElement e = o.getAsJsonObject().get(key);
+    private static boolean isTrue(JsonObject o, String key) {
+        JsonElement e = o.get(key);
         return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean() && e.getAsBoolean();
     }
 
