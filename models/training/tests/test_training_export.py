@@ -66,10 +66,24 @@ def test_smoke_training_and_export(tmp_path):
     train_main(["--out", str(run), "--device", "cpu", "--vae-steps", "2", "--vae-batch", "4",
                 "--dit-steps", "2", "--dit-batch", "2", "--min-shards", "1", "--shard-clips", "4", "--threads", str(os.cpu_count())])
     assert (run / "weights.pt").exists() and "dit step 2/2" in (run / "train.log").read_text()
+    # The decoder alone, on the frozen encoder, in a run of its own, then adopted by the first run.
+    before = torch.load(run / "checkpoint.pt", weights_only=False)
+    tuned = tmp_path / "tuned"
+    train_main(["--out", str(tuned), "--device", "cpu", "--resume-from", str(run / "weights.pt"), "--phase", "decoder",
+                "--decoder-steps", "3", "--vae-batch", "4", "--threads", str(os.cpu_count())])
+    after = torch.load(tuned / "checkpoint.pt", weights_only=False)
+    assert after["dec_step"] == 3 and "decoder eval step 3: held-out PSNR" in (tuned / "train.log").read_text()
+    assert all(torch.equal(before["enc"][k], after["enc"][k]) for k in before["enc"]), "the encoder must stay frozen"
+    assert any(not torch.equal(before["dec"][k], after["dec"][k]) for k in before["dec"]), "the decoder did not train"
+    from spacetime_train.train import adopt_decoder
+    adopt_decoder(str(run), str(tuned))
+    adopted = torch.load(run / "weights.pt", weights_only=False)
+    assert adopted["dec_step"] == 3 and adopted["dit_step"] == 2
+    assert all(torch.equal(adopted["dec"][k], after["dec"][k]) for k in after["dec"])
     pkg = tmp_path / "pkg"
     export_main(["--weights", str(run / "weights.pt"), "--out", str(pkg), "--fixtures", str(tmp_path / "fx")])
     manifest = json.loads((pkg / "model.json").read_text())
-    assert manifest["format_version"] == 1
+    assert manifest["format_version"] == 1 and manifest["training"]["dec_step"] == 3
     for role in ("text_encoder", "denoiser", "vae_encoder", "vae_decoder"):
         spec = manifest["files"][role]
         model = onnx.load(str(pkg / spec["file"]))
@@ -88,29 +102,6 @@ def test_smoke_training_and_export(tmp_path):
     cases = json.loads((tmp_path / "fx" / "cases.json").read_text())["cases"]
     lat = np.fromfile(tmp_path / "fx" / "case1.latents.f32", dtype="<f4")
     assert lat.size == np.prod(cases[0]["latents_shape"])
-
-
-def test_decoder_phase_keeps_the_encoder_and_is_adopted_by_the_denoiser_run(tmp_path):
-    run = tmp_path / "run"
-    common = ["--device", "cpu", "--vae-steps", "2", "--vae-batch", "4", "--latent-noise", "0.01",
-              "--min-shards", "1", "--shard-clips", "4", "--threads", str(os.cpu_count())]
-    train_main(["--out", str(run), "--dit-steps", "2", "--dit-batch", "2"] + common)
-    before = torch.load(run / "checkpoint.pt", weights_only=False)
-    tuned = tmp_path / "tuned"
-    train_main(["--out", str(tuned), "--resume-from", str(run / "weights.pt"), "--phase", "decoder",
-                "--decoder-steps", "3"] + common)
-    after = torch.load(tuned / "checkpoint.pt", weights_only=False)
-    assert after["dec_step"] == 3 and "decoder eval step 3: held-out PSNR" in (tuned / "train.log").read_text()
-    assert all(torch.equal(before["enc"][k], after["enc"][k]) for k in before["enc"]), "the encoder must stay frozen"
-    assert any(not torch.equal(before["dec"][k], after["dec"][k]) for k in before["dec"]), "the decoder did not train"
-    from spacetime_train.train import adopt_decoder
-    adopt_decoder(str(run), str(tuned))
-    adopted = torch.load(run / "weights.pt", weights_only=False)
-    assert adopted["dec_step"] == 3 and adopted["dit_step"] == 2
-    assert all(torch.equal(adopted["dec"][k], after["dec"][k]) for k in after["dec"])
-    pkg = tmp_path / "pkg"
-    export_main(["--weights", str(run / "weights.pt"), "--out", str(pkg)])
-    assert json.loads((pkg / "model.json").read_text())["training"]["dec_step"] == 3
 
 
 def test_shipped_package_is_complete_and_small():
