@@ -222,6 +222,19 @@ class RuntimeTest {
         assertTrue(left.isEmpty(), "threads left after loading a model: " + left);
     }
 
+    /** CUDA asked for where this ONNX Runtime has no CUDA provider (the CPU build): the model runs on CPU, all sessions made. */
+    @Test
+    void cudaAskedForOnTheCpuBuildRunsOnCpu() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA),
+                "this ONNX Runtime build has a CUDA provider");
+        try (VideoModel cuda = VideoModel.load(PACKAGE, Device.CUDA, 1)) {
+            assertEquals(Device.CPU, cuda.device());
+            assertEquals(Device.CPU, cuda.sessions().device());
+            assertTrue(cuda.sessions().get(ModelSessions.Role.DENOISER) != null);
+        }
+    }
+
     /** Two generations at once on the shared model (two elements in one pipeline) give the frames each gives alone. */
     @Test
     void concurrentGenerationsShareTheSessionsSafely() throws Exception {
