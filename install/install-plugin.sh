@@ -37,6 +37,7 @@ ls "$root"/plugin/target/lib/*.jar >/dev/null 2>&1 || fail "no jars in plugin/ta
 java_major() { "$1" -version 2>&1 | awk -F'"' '/version/ {split($2, v, "."); print (v[1] == "1" ? v[2] : v[1]); exit}'; }
 if [ -n "${SPACETIME_JAVA:-}" ]; then
   java_bin="$SPACETIME_JAVA"
+  major="$(java_major "$java_bin")"
 else
   java_bin="$(command -v java)" || fail "java not found"
   major="$(java_major "$java_bin")"
@@ -49,7 +50,6 @@ else
     fi
   done
 fi
-major="$(java_major "$java_bin")"
 [ -n "$major" ] && [ "$major" -ge 17 ] || fail "$java_bin is not Java 17 or later"
 libjvm="$(dirname "$(dirname "$(readlink -f "$java_bin")")")/lib/server/libjvm.so"
 [ -f "$libjvm" ] || fail "libjvm.so not found next to $java_bin (expected $libjvm)"

@@ -185,9 +185,8 @@ def adopt_decoder(run: str, decoder_run: str) -> None:
     weights.pt), which may have trained the denoiser meanwhile on the same frozen encoder."""
     state = torch.load(os.path.join(run, "checkpoint.pt"), map_location="cpu", weights_only=False)
     tuned = torch.load(os.path.join(decoder_run, "checkpoint.pt"), map_location="cpu", weights_only=False)
-    for k in ("enc",):
-        if any(not torch.equal(state[k][n], tuned[k][n]) for n in state[k]):
-            raise SystemExit(f"{decoder_run} was trained on another encoder than {run}")
+    if any(not torch.equal(state["enc"][n], tuned["enc"][n]) for n in state["enc"]):
+        raise SystemExit(f"{decoder_run} was trained on another encoder than {run}")
     state.update(dec=tuned["dec"], dec_step=tuned["dec_step"], vae_held_out_psnr=tuned["vae_held_out_psnr"])
     save(os.path.join(run, "checkpoint.pt"), state)
 
@@ -425,7 +424,7 @@ def main(argv=None):
                     help="autoencoder: >= 0: add noise of this std to the latent (no learned variance) and penalise "
                          "the latent's mean square by --latent-l2; < 0: sample with the learned variance (KL)")
     ap.add_argument("--latent-l2", type=float, default=1e-4)
-    ap.add_argument("--decoder-steps", type=int, default=4000, help="decoder phase: steps of its cosine schedule")
+    ap.add_argument("--decoder-steps", type=int, default=2500, help="decoder phase: steps of its cosine schedule")
     ap.add_argument("--decoder-lr", type=float, default=5e-4)
     ap.add_argument("--dit-steps", type=int, default=12000)
     ap.add_argument("--dit-batch", type=int, default=96)
@@ -491,7 +490,7 @@ def main(argv=None):
         train_dit(args, state, enc, text, dit, dev, logf, tok)
     if args.phase == "decoder":
         train_vae(args, state, enc, dec, dev, logf, decoder_only=True)
-    log(logf, "done: " + json.dumps({k: state.get(k) for k in ("vae_step", "dit_step", "latent_shift", "latent_scale")}))
+    log(logf, "done: " + json.dumps({k: state.get(k) for k in ("vae_step", "dec_step", "dit_step", "latent_shift", "latent_scale")}))
 
 
 if __name__ == "__main__":
