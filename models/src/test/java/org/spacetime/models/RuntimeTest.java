@@ -235,23 +235,51 @@ class RuntimeTest {
         }
     }
 
-    /** Two generations at once on the shared model (two elements in one pipeline) give the frames each gives alone. */
+    /**
+     * Two generations at once on the shared model (two elements in one pipeline) give the frames each
+     * gives alone. A shared buffer or a mixed-up lane would mix the two clips (they differ in most
+     * bytes, by up to 255); what is allowed is a rounding difference: one full suite run in about
+     * ten gave one byte 120 for 121, not reproduced in 180 rounds of this test alone or 60 in its
+     * module, so its cause in ONNX Runtime's kernels under concurrent runs is unconfirmed.
+     */
     @Test
     void concurrentGenerationsShareTheSessionsSafely() throws Exception {
         GenerationRequest.Builder b = GenerationRequest.builder(Task.TEXT_TO_VIDEO).steps(4).frames(17).guidanceInterval(0, 1);
         GenerationRequest r1 = b.prompt("a red circle moves right on a black background").seed(1).build();
         GenerationRequest r2 = b.prompt("a yellow square moves down on a navy background").seed(2).build();
         Video alone1 = pipeline.generate(r1), alone2 = pipeline.generate(r2);
+        assertTrue(bytesApart(alone1.rgb(), alone2.rgb())[0] > alone1.rgb().length / 2, "the two clips tell apart");
         ExecutorService two = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 3; round++) {
                 Future<Video> f1 = two.submit(() -> pipeline.generate(r1)), f2 = two.submit(() -> pipeline.generate(r2));
-                assertArrayEquals(alone1.rgb(), f1.get().rgb(), "round " + round + ", first request");
-                assertArrayEquals(alone2.rgb(), f2.get().rgb(), "round " + round + ", second request");
+                assertSameUpToRounding(alone1.rgb(), f1.get().rgb(), "round " + round + ", first request");
+                assertSameUpToRounding(alone2.rgb(), f2.get().rgb(), "round " + round + ", second request");
             }
         } finally {
             two.shutdownNow();
         }
+    }
+
+    /** At most one byte in a thousand differs, and by one code value. */
+    private static void assertSameUpToRounding(byte[] expected, byte[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        int[] apart = bytesApart(expected, actual);
+        assertTrue(apart[0] <= expected.length / 1000 && apart[1] <= 1,
+                what + ": " + apart[0] + " of " + expected.length + " bytes differ, by up to " + apart[1]);
+    }
+
+    /** {how many bytes differ, the largest difference}. */
+    private static int[] bytesApart(byte[] a, byte[] b) {
+        int count = 0, most = 0;
+        for (int i = 0; i < a.length; i++) {
+            int d = Math.abs((a[i] & 255) - (b[i] & 255));
+            if (d > 0) {
+                count++;
+                most = Math.max(most, d);
+            }
+        }
+        return new int[] {count, most};
     }
 
     /**
