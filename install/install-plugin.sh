@@ -113,7 +113,8 @@ if [ "$major" -ge 24 ]; then run_opts+=(--enable-native-access=ALL-UNNAMED); fi
 # they are mapped instead of loaded and verified one by one; plugin/bench/startup.sh measures it).
 # Made by running them once with the plugin's own class path and options: on JDK 25 or later an
 # ahead-of-time cache (classes loaded and linked, method profiles), on older ones a dynamic CDS
-# archive. Without it (an error here) the plugin works the same, a little slower to start.
+# archive. Without it (an error here) the plugin works the same, a little slower to start. The run
+# also keeps the default model's optimised graphs for this user (OptimizedGraphCache, ~/.cache).
 rm -f "$lib_dir/spacetime.jsa" "$lib_dir/spacetime.aot"
 if [ "$major" -ge 25 ]; then
   archive="$lib_dir/spacetime.aot"

@@ -40,11 +40,17 @@ public final class ModelSessions implements AutoCloseable {
     private final int threads;
     private final Device device;
     private final List<OrtSession> denoiserLanes = new ArrayList<>();
+    private final OptimizedGraphCache graphs;
     private boolean closed;
 
     ModelSessions(ModelPackage pkg, Device requested, int threads) {
+        this(pkg, requested, threads, OptimizedGraphCache.standard());
+    }
+
+    ModelSessions(ModelPackage pkg, Device requested, int threads, OptimizedGraphCache graphs) {
         this.pkg = pkg;
         this.threads = threads;
+        this.graphs = graphs;
         OnnxRuntimeTempDirectory.removeIfUnused();
         Device used = requested;
         if (requested != Device.CPU && !OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
@@ -163,14 +169,15 @@ public final class ModelSessions implements AutoCloseable {
     }
 
     private OrtSession create(ModelPackage pkg, String role, Device device, int threads) throws CudaUnavailable {
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            o.setIntraOpNumThreads(threads);
-            o.setInterOpNumThreads(1);
-            // Each session has its own intra-op threads, which spin for a while after a run by
-            // default: on 2 cores they then steal the CPU from the next session (the decoder after
-            // the denoiser ran 30 % slower). Spinning during a run is kept.
-            o.addConfigEntry("session.force_spinning_stop", "1");
+        long t0 = System.nanoTime();
+        if (device == Device.CPU && graphs.enabled()) {
+            OrtSession s = createFromKeptGraph(pkg, role, threads);
+            if (s != null) {
+                LOG.debug("{} made from its kept optimised graph in {} ms", role, (System.nanoTime() - t0) / 1_000_000);
+                return s;
+            }
+        }
+        try (OrtSession.SessionOptions o = options(OrtSession.SessionOptions.OptLevel.ALL_OPT, threads)) {
             if (device != Device.CPU) {
                 try {
                     o.addCUDA(0);
@@ -178,11 +185,77 @@ public final class ModelSessions implements AutoCloseable {
                     throw new CudaUnavailable(e.getMessage());
                 }
             }
-            return env.createSession(pkg.file(role).toString(), o);
+            OrtSession s = env.createSession(pkg.file(role).toString(), o);
+            LOG.debug("{} made in {} ms", role, (System.nanoTime() - t0) / 1_000_000);
+            return s;
         } catch (OrtException e) {
-            throw new InvalidModelPackageException("cannot load " + pkg.file(role) + " (role " + role
-                    + "): ONNX Runtime says: " + e.getMessage() + "; the file may be truncated or not an ONNX model", e);
+            throw cannotLoad(pkg, role, e);
         }
+    }
+
+    /**
+     * A CPU session from the graph ONNX Runtime optimised on an earlier load (OptimizedGraphCache),
+     * optimising and keeping it first where none is kept; null where none can be kept (a huge graph,
+     * an unwritable cache): the caller then loads the package's graph as it is.
+     */
+    private OrtSession createFromKeptGraph(ModelPackage pkg, String role, int threads) {
+        java.nio.file.Path source = pkg.file(role);
+        try {
+            if (java.nio.file.Files.size(source) > OptimizedGraphCache.MAX_SOURCE_BYTES) {
+                return null;
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        String digest = pkg.manifest().graphs().get(role).sha256(), version = env.getVersion();
+        var kept = graphs.find(digest, version, "cpu");
+        if (kept.isEmpty()) {
+            try {
+                kept = graphs.keep(digest, version, "cpu", target -> {
+                    try (OrtSession.SessionOptions o = options(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT, threads)) {
+                        o.setOptimizedModelFilePath(target.toString());
+                        env.createSession(source.toString(), o).close();
+                    }
+                });
+            } catch (OrtException e) {
+                throw cannotLoad(pkg, role, e);
+            }
+        }
+        if (kept.isEmpty()) {
+            return null;
+        }
+        // Loaded at the full level: the layout optimisations, left out of the kept graph because
+        // they depend on this CPU, are applied now.
+        try (OrtSession.SessionOptions o = options(OrtSession.SessionOptions.OptLevel.ALL_OPT, threads)) {
+            return env.createSession(kept.get().toString(), o);
+        } catch (OrtException e) {
+            LOG.warn("ONNX Runtime refused the kept optimised graph {} ({}); removed, the package's graph is used",
+                    kept.get(), e.getMessage());
+            graphs.discard(kept.get());
+            return null;
+        }
+    }
+
+    private OrtSession.SessionOptions options(OrtSession.SessionOptions.OptLevel level, int threads) throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        try {
+            o.setOptimizationLevel(level);
+            o.setIntraOpNumThreads(threads);
+            o.setInterOpNumThreads(1);
+            // Each session has its own intra-op threads, which spin for a while after a run by
+            // default: on 2 cores they then steal the CPU from the next session (the decoder after
+            // the denoiser ran 30 % slower). Spinning during a run is kept.
+            o.addConfigEntry("session.force_spinning_stop", "1");
+            return o;
+        } catch (OrtException | RuntimeException e) {
+            o.close();
+            throw e;
+        }
+    }
+
+    private static InvalidModelPackageException cannotLoad(ModelPackage pkg, String role, OrtException e) {
+        return new InvalidModelPackageException("cannot load " + pkg.file(role) + " (role " + role
+                + "): ONNX Runtime says: " + e.getMessage() + "; the file may be truncated or not an ONNX model", e);
     }
 
     private static void check(GraphSpec spec, OrtSession s, ModelPackage pkg) {
