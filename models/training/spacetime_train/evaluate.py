@@ -9,7 +9,8 @@ are not drawn). Reported:
   centre's step per frame inside a latent group and across group boundaries (truth vs
   reconstruction), and the judge's colour / shape / size / motion on the reconstructions;
 - generation (in distribution and held-out compositions, --n prompts each): colour, shape, size,
-  motion, and smooth motion (share of frame steps at 0.4-2x the world speed);
+  motion, and smooth motion (share of frame steps at 0.4-2x the world speed), and the centre's
+  step inside latent groups and across their boundaries (where motion breaks, if it does);
 - occlusion: an object passing behind the pillar comes out whole, same colour and area;
 - extension continuity, forward and backward: the generated frames continue the rendered clip
   (colour; velocity within 50 % and position within 0.1 H of the rendered continuation);
@@ -251,7 +252,10 @@ def evaluate(weights: str, out: str, n: int, seed: int, steps: int, guidance: fl
     held_videos = gen.videos([s.caption() for s in held_scenes], seed + 10000)
     report["in_distribution"] = judge_clips(ind_scenes, ind_videos)
     report["held_out"] = judge_clips(held_scenes, held_videos)
-    report["truth_in_distribution"] = judge_clips(ind_scenes, render(ind_scenes, 64, 64, FRAMES).numpy())
+    ind_truth = render(ind_scenes, 64, 64, FRAMES).numpy()
+    report["truth_in_distribution"] = judge_clips(ind_scenes, ind_truth)
+    # Where generated motion breaks: inside a latent group (one token's frames) or between groups.
+    report["group_steps"] = {"generated": group_steps(ind_videos, ind_scenes), "truth": group_steps(ind_truth, ind_scenes)}
     k = max(8, n // 2)
     report["occlusion"], pillar_videos = occlusion(gen, fair_pillar_scenes(rng, k), seed + 20000)
     for direction in ("forward", "backward"):
@@ -291,7 +295,13 @@ def markdown(r: dict) -> str:
                       ("rendered truth (in distribution)", "truth_in_distribution")):
         g = r[key]
         lines.append(f"| {name} | " + " | ".join(f2(g[k]) for k in ("colour", "shape", "size", "motion", "smooth")) + " |")
-    lines += ["", "| check | model | rendered truth |", "| --- | --- | --- |",
+    lines += ["", "| check | model | rendered truth |", "| --- | --- | --- |"]
+    if "group_steps" in r:
+        gs = r["group_steps"]
+        lines.append("| in distribution: centre step inside a latent group / across group boundaries | "
+                     f"{gs['generated']['inside_group']:.2f} / {gs['generated']['across_groups']:.2f} px/frame | "
+                     f"{gs['truth']['inside_group']:.2f} / {gs['truth']['across_groups']:.2f} px/frame |")
+    lines += [
               f"| through the pillar | {f2(r['occlusion'])} | 1.00 (scenes drawn so) |",
               f"| extension continuity, forward | {f2(r['continuity_forward'])} | {f2(r['continuity_forward_truth'])} |",
               f"| extension continuity, backward | {f2(r['continuity_backward'])} | {f2(r['continuity_backward_truth'])} |"]

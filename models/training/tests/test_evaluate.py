@@ -54,3 +54,30 @@ def test_continuity_scenes_are_fair_forward_and_backward():
         else:
             still[:, :k] = truth[:, k:k + 1]
         assert not any(E._continues(s, v, t, frames, frames) for s, v, t in zip(scenes, still, truth))
+
+
+def test_group_steps_tell_a_jump_between_groups_from_smooth_motion():
+    scenes = E.single_object_scenes(random.Random(4), 8, "exclude",
+                                    lambda s: s.objects[0].motion not in ("stays still", "bounces"))
+    truth = render(scenes, 64, 64, E.FRAMES).numpy()
+    steps = E.group_steps(truth, scenes)
+    assert abs(steps["inside_group"] - steps["across_groups"]) < 0.2 * steps["inside_group"]
+    # each group shifted by its own offset, as generated clips do: the steps inside stay, those across jump
+    jumped = truth.copy()
+    rng = np.random.default_rng(0)
+    for k in range(1, E.FRAMES, 4):
+        jumped[:, k:k + 4] = np.roll(truth[:, k:k + 4], int(rng.integers(-12, 13)), axis=2)
+    j = E.group_steps(jumped, scenes)
+    assert abs(j["inside_group"] - steps["inside_group"]) < 0.5 and j["across_groups"] > 2 * steps["across_groups"]
+
+
+def test_a_swapped_caption_changes_only_the_asked_attribute():
+    from spacetime_train.conditioning import swapped
+    rng = random.Random(2)
+    for s in E.single_object_scenes(random.Random(9), 20, "exclude"):
+        o = s.objects[0]
+        for kind, field in (("motion", "motion"), ("shape", "shape"), ("colour", "color")):
+            t = swapped(s, kind, rng)
+            changed = [f for f in ("color", "shape", "size", "motion") if getattr(t.objects[0], f) != getattr(o, f)]
+            assert changed == [field] and t.background == s.background
+            assert t.objects[0].color != t.background
