@@ -189,14 +189,16 @@ public final class ModelSessions implements AutoCloseable {
             LOG.debug("{} made in {} ms", role, (System.nanoTime() - t0) / 1_000_000);
             return s;
         } catch (OrtException e) {
-            throw cannotLoad(pkg, role, e);
+            throw new InvalidModelPackageException("cannot load " + pkg.file(role) + " (role " + role
+                    + "): ONNX Runtime says: " + e.getMessage() + "; the file may be truncated or not an ONNX model", e);
         }
     }
 
     /**
      * A CPU session from the graph ONNX Runtime optimised on an earlier load (OptimizedGraphCache),
      * optimising and keeping it first where none is kept; null where none can be kept (a huge graph,
-     * an unwritable cache): the caller then loads the package's graph as it is.
+     * an unwritable cache, a graph ONNX Runtime cannot read): the caller then loads the package's
+     * graph as it is, and reports the last.
      */
     private OrtSession createFromKeptGraph(ModelPackage pkg, String role, int threads) {
         java.nio.file.Path source = pkg.file(role);
@@ -210,16 +212,12 @@ public final class ModelSessions implements AutoCloseable {
         String digest = pkg.manifest().graphs().get(role).sha256(), version = env.getVersion();
         var kept = graphs.find(digest, version, "cpu");
         if (kept.isEmpty()) {
-            try {
-                kept = graphs.keep(digest, version, "cpu", target -> {
-                    try (OrtSession.SessionOptions o = options(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT, threads)) {
-                        o.setOptimizedModelFilePath(target.toString());
-                        env.createSession(source.toString(), o).close();
-                    }
-                });
-            } catch (OrtException e) {
-                throw cannotLoad(pkg, role, e);
-            }
+            kept = graphs.keep(digest, version, "cpu", target -> {
+                try (OrtSession.SessionOptions o = options(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT, threads)) {
+                    o.setOptimizedModelFilePath(target.toString());
+                    env.createSession(source.toString(), o).close();
+                }
+            });
         }
         if (kept.isEmpty()) {
             return null;
@@ -251,11 +249,6 @@ public final class ModelSessions implements AutoCloseable {
             o.close();
             throw e;
         }
-    }
-
-    private static InvalidModelPackageException cannotLoad(ModelPackage pkg, String role, OrtException e) {
-        return new InvalidModelPackageException("cannot load " + pkg.file(role) + " (role " + role
-                + "): ONNX Runtime says: " + e.getMessage() + "; the file may be truncated or not an ONNX model", e);
     }
 
     private static void check(GraphSpec spec, OrtSession s, ModelPackage pkg) {

@@ -96,11 +96,11 @@ final class OptimizedGraphCache {
 
     /**
      * Keeps the graph that {@code writer} writes to the path it is given, under its digest;
-     * returns where it is kept, or empty where the cache cannot be written (logged; generation goes
-     * on). The writer's own failure (ONNX Runtime cannot read the source graph) is thrown.
+     * returns where it is kept, or empty where it could not be (logged; the caller loads the
+     * package's graph as it is, which reports a graph ONNX Runtime cannot read). ONNX Runtime's
+     * failure to write (a full disk) and to read the source look the same from here.
      */
-    Optional<Path> keep(String sourceSha256, String ortVersion, String provider, GraphWriter writer)
-            throws ai.onnxruntime.OrtException {
+    Optional<Path> keep(String sourceSha256, String ortVersion, String provider, GraphWriter writer) {
         if (directory == null) {
             return Optional.empty();
         }
@@ -109,12 +109,7 @@ final class OptimizedGraphCache {
             Files.createDirectories(directory);
             removeStalePartials();
             partial = Files.createTempFile(directory, PARTIAL, ".onnx");
-            try {
-                writer.write(partial);
-            } catch (ai.onnxruntime.OrtException e) {
-                discard(partial);
-                throw e;
-            }
+            writer.write(partial);
             String own = FileDigests.sha256(partial.toRealPath());
             Path kept = directory.resolve(prefix(sourceSha256, ortVersion, provider) + own + ".onnx");
             for (Path older : list(prefix(sourceSha256, ortVersion, provider))) {
@@ -129,7 +124,7 @@ final class OptimizedGraphCache {
             }
             LOG.debug("kept the optimised graph {}", kept);
             return Optional.of(kept);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | ai.onnxruntime.OrtException | RuntimeException e) {
             LOG.warn("could not keep an optimised graph in {} ({}); the package's graph is optimised on every load",
                     directory, e.getMessage());
             if (partial != null) {

@@ -124,6 +124,21 @@ class OptimizedGraphCacheTest {
         }
     }
 
+    /** ONNX Runtime failing to write the optimised graph (a full disk) leaves nothing behind and is not an error. */
+    @Test
+    void aFailedWriteKeepsNothing() throws Exception {
+        OptimizedGraphCache cache = new OptimizedGraphCache(dir.resolve("graphs"));
+        String source = "0".repeat(64);
+        assertTrue(cache.keep(source, "1.19.2", "cpu", target -> {
+            Files.writeString(target, "half a graph");
+            throw new ai.onnxruntime.OrtException("No space left on device");
+        }).isEmpty());
+        try (Stream<Path> s = Files.list(cache.directory())) {
+            assertEquals(List.of(), s.toList());
+        }
+        assertTrue(cache.find(source, "1.19.2", "cpu").isEmpty());
+    }
+
     @Test
     void whereTheCacheIs() {
         assertFalse(OptimizedGraphCache.from(Map.of("SPACETIME_GRAPH_CACHE", "off"), "/home/u").enabled());
