@@ -1,5 +1,8 @@
 package org.spacetime.models;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -201,12 +204,12 @@ public final class ModelSessions implements AutoCloseable {
      * graph as it is, and reports the last.
      */
     private OrtSession createFromKeptGraph(ModelPackage pkg, String role, int threads) {
-        java.nio.file.Path source = pkg.file(role);
+        Path source = pkg.file(role);
         try {
-            if (java.nio.file.Files.size(source) > OptimizedGraphCache.MAX_SOURCE_BYTES) {
+            if (Files.size(source) > OptimizedGraphCache.MAX_SOURCE_BYTES) {
                 return null;
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
         String digest = pkg.manifest().graphs().get(role).sha256(), version = env.getVersion();

@@ -161,9 +161,9 @@ final class OptimizedGraphCache {
         }
     }
 
-    /** Partial files of processes that died while writing (older than a minute: not one being written now). */
+    /** Partial files of processes that died while writing (an hour old: not one a slow machine still writes). */
     private void removeStalePartials() {
-        Instant before = Instant.now().minus(Duration.ofMinutes(1));
+        Instant before = Instant.now().minus(Duration.ofHours(1));
         try (Stream<Path> s = Files.list(directory)) {
             s.filter(p -> p.getFileName().toString().startsWith(PARTIAL)).forEach(p -> {
                 try {

@@ -96,7 +96,7 @@ class OptimizedGraphCacheTest {
         Files.write(fake, junk);
         Path stale = cache.directory().resolve(".partial-123.onnx"), fresh = cache.directory().resolve(".partial-456.onnx");
         Files.write(stale, junk);
-        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(3600)));
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minusSeconds(2 * 3600)));
         Files.write(fresh, junk);
 
         float[] reference;
@@ -111,7 +111,7 @@ class OptimizedGraphCacheTest {
         assertEquals(name.substring(name.length() - 69, name.length() - 5), FileDigests.sha256(replaced),
                 "the changed graph is replaced by a whole one");
         assertFalse(Files.exists(fake), "the graph ONNX Runtime refused is removed");
-        assertFalse(Files.exists(stale), "a partial file an hour old is removed");
+        assertFalse(Files.exists(stale), "a partial file two hours old is removed");
         assertTrue(Files.exists(fresh), "one being written now is left alone");
     }
 
