@@ -212,6 +212,11 @@ start_jvm (const Config * c, const gchar * so_path, gchar ** why)
   gchar *cp = g_strdup_printf ("-Djava.class.path=%s", c->classpath);
   opts[n++].optionString = cp;
   opts[n++].optionString = "-Xrs";      /* leave SIGINT/SIGTERM/SIGQUIT to the host program */
+  /* With -Xrs the JVM opens its attach socket, /tmp/.java_pid<pid>, at start instead of on demand,
+   * and a host that is killed or leaves through _exit (gst-plugin-scanner, an editor closed by its
+   * window manager) leaves it behind. An option=-XX:-DisableAttachMechanism line in the conf (read
+   * after this) turns attaching (jcmd, jstack) back on for debugging. */
+  opts[n++].optionString = "-XX:+DisableAttachMechanism";
   gchar *origin = g_strdup_printf ("-Dspacetime.plugin=%s", so_path);
   opts[n++].optionString = origin;
   for (int i = 0; i < c->n_options; i++)

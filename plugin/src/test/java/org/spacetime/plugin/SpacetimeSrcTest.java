@@ -167,6 +167,37 @@ class SpacetimeSrcTest {
     }
 
     /**
+     * A process whose JVM is killed, or that leaves through _exit (gst-plugin-scanner does, and an
+     * editor its window manager kills), leaves no attach socket /tmp/.java_pid<pid> behind: the
+     * plugin's JVM runs with -Xrs, which opens that socket at start, so the loader turns attaching off.
+     */
+    @Test
+    void aKilledProcessLeavesNoAttachSocket() throws Exception {
+        Path log = tmp.resolve("attach.log");
+        ProcessBuilder pb = new ProcessBuilder("gst-launch-1.0", "-q", "spacetimesrc",
+                "prompt=a red circle moves right on a black background", "duration=0", "steps=1", "!", "fakesink")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("GST_PLUGIN_PATH", plugin.pluginDir.toString());
+        pb.environment().put("GST_REGISTRY_1_0", plugin.registry.toString());
+        pb.environment().put("GST_DEBUG", "spacetime*:6");
+        pb.environment().put("GST_DEBUG_FILE", log.toString());
+        Process p = pb.start();
+        Path socket = Path.of("/tmp/.java_pid" + p.pid());
+        try {
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!(Files.exists(log) && Files.readString(log).contains("frame 0 at")) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(Files.readString(log).contains("frame 0 at"), "the stream started");
+            assertFalse(Files.exists(socket), "the running JVM has no attach socket in /tmp");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            Files.deleteIfExists(socket);
+        }
+    }
+
+    /**
      * Broadcast caps straight after the source: the caps query says what the model makes (8/1,
      * allowed sizes, square pixels, progressive), so videorate and videoscale convert to anything
      * with no capsfilter after the source. Before, the source picked 25/1 and failed to negotiate.
