@@ -24,6 +24,7 @@ public final class WindowsBenchmark {
         Path shipped = Path.of(args[0]);
         double hours = args.length > 1 ? Double.parseDouble(args[1]) : 24;
         Path pkg = Files.createTempDirectory("spacetime-stand-in");
+        boolean flat;
         try {
             try (var s = Files.list(shipped)) {
                 for (Path p : s.filter(Files::isRegularFile).toList()) {
@@ -33,12 +34,13 @@ public final class WindowsBenchmark {
             try (var in = WindowsBenchmark.class.getResourceAsStream("/zero-denoiser.onnx")) {
                 PackageValidationTest.replaceGraph(pkg, "denoiser", in.readAllBytes());
             }
-            System.exit(run(pkg, hours) ? 0 : 1);
+            flat = run(pkg, hours);
         } finally {
             try (var s = Files.walk(pkg)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+        System.exit(flat ? 0 : 1);       // after the clean-up: System.exit does not run finally blocks
     }
 
     private static boolean run(Path pkg, double hours) throws Exception {

@@ -80,7 +80,12 @@ class PitiviPluginTest {
         Process bus = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1").start();
         processes.add(bus);
         String address = new java.io.BufferedReader(new java.io.InputStreamReader(bus.getInputStream())).readLine();
+        // A runtime directory of its own: without one, PulseAudio's client in Pitivi makes a
+        // /tmp/pulse-* directory that outlives the test.
+        Path runtime = Files.createDirectories(tmp.resolve("runtime"),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         env = new HashMap<>(Map.of("DISPLAY", ":" + display, "DBUS_SESSION_BUS_ADDRESS", address,
+                "XDG_RUNTIME_DIR", runtime.toString(),
                 "XDG_DATA_HOME", plugin.dataHome().toString(), "XDG_CONFIG_HOME", tmp.resolve("config").toString(),
                 "XDG_CACHE_HOME", tmp.resolve("cache").toString(), "GST_PLUGIN_PATH", plugin.pluginDir.toString(),
                 "GST_REGISTRY_1_0", plugin.registry.toString()));
