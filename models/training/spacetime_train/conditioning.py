@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import argparse
 import random
+from dataclasses import replace
 
 import torch
 
 from .evaluate import FRAMES, single_object_scenes
 from .package import Model
-from .world import MOTIONS, OBJECT_COLORS, SHAPES, Scene, WorldObject, render
+from .world import MOTIONS, OBJECT_COLORS, SHAPES, Scene, render
 
 KINDS = ("true", "empty", "motion", "shape", "colour")
 
@@ -25,14 +26,14 @@ def swapped(scene: Scene, kind: str, rng: random.Random) -> Scene:
     """The scene with its object's `kind` attribute changed to another allowed value."""
     o = scene.objects[0]
     if kind == "motion":
-        o = WorldObject(**{**o.__dict__, "motion": rng.choice([m for m in MOTIONS if m != o.motion])})
+        o = replace(o, motion=rng.choice([m for m in MOTIONS if m != o.motion]))
     elif kind == "shape":
-        o = WorldObject(**{**o.__dict__, "shape": rng.choice([s for s in SHAPES if s != o.shape])})
+        o = replace(o, shape=rng.choice([s for s in SHAPES if s != o.shape]))
     elif kind == "colour":
-        o = WorldObject(**{**o.__dict__, "color": rng.choice([c for c in OBJECT_COLORS if c not in (o.color, scene.background)])})
+        o = replace(o, color=rng.choice([c for c in OBJECT_COLORS if c not in (o.color, scene.background)]))
     else:
         raise ValueError(f"unknown attribute {kind!r}; accepted: motion, shape, colour")
-    return Scene(objects=[o], background=scene.background, snow=scene.snow, pillar_x=scene.pillar_x, snow_seed=scene.snow_seed)
+    return replace(scene, objects=[o])
 
 
 @torch.no_grad()

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.logging.log4j.LogManager;
@@ -33,7 +32,6 @@ import org.apache.logging.log4j.Logger;
  */
 final class OptimizedGraphCache {
     private static final Logger LOG = LogManager.getLogger(OptimizedGraphCache.class);
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final String PARTIAL = ".partial-";
     /** Graphs above this are not copied (a second copy of a multi-gigabyte model is not worth 0.2 s). */
     static final long MAX_SOURCE_BYTES = 1L << 30;
@@ -79,17 +77,18 @@ final class OptimizedGraphCache {
         }
         String prefix = prefix(sourceSha256, ortVersion, provider);
         for (Path p : list(prefix)) {
-            String own = p.getFileName().toString().substring(prefix.length()).replace(".onnx", "");
+            String name = p.getFileName().toString(), named = name.substring(prefix.length(), name.length() - ".onnx".length());
+            String actual;
             try {
-                if (!SHA256.matcher(own).matches()) {
-                    throw new InvalidModelPackageException(p + " is not named after its digest");
-                }
-                FileDigests.verify(p, own, "the kept graph's name");
-                return Optional.of(p);
-            } catch (InvalidModelPackageException e) {
-                LOG.warn("removing a damaged optimised graph: {}", e.getMessage());
-                discard(p);
+                actual = FileDigests.sha256(p.toRealPath());
+            } catch (IOException e) {
+                actual = "unreadable (" + e.getMessage() + ")";
             }
+            if (actual.equals(named)) {
+                return Optional.of(p);
+            }
+            LOG.warn("removing the damaged optimised graph {}: its SHA-256 is {}, its name says {}", p, actual, named);
+            discard(p);
         }
         return Optional.empty();
     }
@@ -134,7 +133,7 @@ final class OptimizedGraphCache {
         }
     }
 
-    /** Removes a kept graph (ONNX Runtime refused it). */
+    /** Removes a kept graph (damaged, or refused by ONNX Runtime). */
     void discard(Path p) {
         try {
             Files.deleteIfExists(p);
