@@ -58,6 +58,36 @@ def sensitivity(model: Model, n: int, seed: int, levels=(0.9, 0.7, 0.5, 0.3)) ->
     return out
 
 
+@torch.no_grad()
+def context_use(model: Model, n: int, seed: int, levels=(0.9, 0.7, 0.5)) -> dict:
+    """{noise level: {context: mean squared velocity error on the middle latent frame}} for clips of
+    moving objects: the middle frame noised at the level, the other frames "noised" at the same
+    level (text-to-video), given "clean" (what extension and connecting clips rely on), or given
+    clean from "another" clip. A denoiser that uses the frames around a latent scores far lower with
+    them clean than noised, and worse with another clip's than with none."""
+    rng = random.Random(seed)
+    scenes = single_object_scenes(rng, n, "exclude", accept=lambda s: s.objects[0].motion != "stays still")
+    x0 = model.encode_video(render(scenes, 64, 64, FRAMES))
+    noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed))
+    text, mask = model.encode_text([s.caption() for s in scenes])
+    mid = x0.shape[2] // 2
+    others = torch.roll(x0, 1, dims=0)
+    out = {}
+    for level in levels:
+        noised = (1 - level) * x0 + level * noise
+        out[level] = {}
+        for context in ("noised", "clean", "another"):
+            xt, t = noised.clone(), torch.full((n, x0.shape[2]), level)
+            if context != "noised":
+                xt = (x0 if context == "clean" else others).clone()
+                xt[:, :, mid] = noised[:, :, mid]
+                t = torch.zeros_like(t)
+                t[:, mid] = level
+            v = model.dit(xt, t, text, mask)[:, :, mid]
+            out[level][context] = float(((v - (noise - x0)[:, :, mid]) ** 2).mean())
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--weights", required=True)
@@ -66,11 +96,17 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
-    r = sensitivity(Model(args.weights), args.n, args.seed)
+    model = Model(args.weights)
+    r = sensitivity(model, args.n, args.seed)
     print("| noise level | " + " | ".join(f"{k} caption" if k in ("true", "empty") else f"{k} swapped" for k in KINDS) + " |")
     print("| --- " * (len(KINDS) + 1) + "|")
     for level, row in r.items():
         print(f"| {level} | " + " | ".join(f"{row[k]:.4f}" for k in KINDS) + " |")
+    print("\nThe middle latent frame of moving-object clips, the other frames:")
+    print("| noise level | noised alike | given clean | given from another clip |")
+    print("| --- | --- | --- | --- |")
+    for level, row in context_use(model, args.n, args.seed).items():
+        print(f"| {level} | {row['noised']:.4f} | {row['clean']:.4f} | {row['another']:.4f} |")
 
 
 if __name__ == "__main__":

@@ -113,6 +113,26 @@ def group_steps(videos, scenes) -> dict:
 
 
 @torch.no_grad()
+def latent_spectrum(model: Model, truth) -> dict | None:
+    """Variance of each temporal frequency of the frame codes (an orthonormal DCT over the 4 frames of
+    a latent group; latent 0 left out), mean over channels: of the codes as the scalar scaling gives
+    them to the denoiser, and of the latents the denoiser is trained on. A frequency whose variance is
+    far below the mean's is buried by noise early in sampling and settled last. None for v1's
+    autoencoder (one code per group)."""
+    if model.config.get("vae") != "frame":
+        return None
+    codes = model.enc(truth.permute(0, 4, 1, 2, 3).float() / 127.5 - 1)[0]
+    fc = codes.shape[1] // N.TEMPORAL
+    mix = torch.kron(N.temporal_dct(), torch.eye(fc))
+
+    def per_frequency(x):
+        z = torch.einsum("oc,bcthw->bothw", mix, x[:, :, 1:])
+        return [float(v) for v in z.var(dim=(0, 2, 3, 4)).reshape(N.TEMPORAL, fc).mean(dim=1)]
+    return {"scaled_codes": per_frequency((codes - model.latent_shift) * model.latent_scale),
+            "diffusion_latents": per_frequency(model.to_latents(codes))}
+
+
+@torch.no_grad()
 def autoencoder_report(model: Model, n: int, seed: int) -> dict:
     """Encode + decode of held-out renders (held-out compositions included): PSNR per size, the
     step figures for truth and reconstruction, and the judge on the reconstructions."""
@@ -133,6 +153,7 @@ def autoencoder_report(model: Model, n: int, seed: int) -> dict:
             out["judge_truth"] = judge_clips(sub(single), truth.numpy()[single])
             out["judge_reconstruction"] = judge_clips(sub(single), recon[single])
             out["judged_clips"] = len(single)
+            out["latent_spectrum"] = latent_spectrum(model, truth)
     return out
 
 
@@ -289,6 +310,11 @@ def markdown(r: dict) -> str:
             f2(a["judge_reconstruction"][k]) for k in ("colour", "shape", "size", "motion")) +
         f" ({a['judged_clips']} clips; truth " + " / ".join(
             f2(a["judge_truth"][k]) for k in ("colour", "shape", "size", "motion")) + ") |",
+        *([f"| variance of temporal frequencies 0 / 1 / 2 / 3 inside a latent group, scaled codes | "
+           + " / ".join(f"{v:.3g}" for v in a["latent_spectrum"]["scaled_codes"]) + " |",
+           "| the same, diffusion latents (what the denoiser learns) | "
+           + " / ".join(f"{v:.3g}" for v in a["latent_spectrum"]["diffusion_latents"]) + " |"]
+          if a.get("latent_spectrum") else []),
         "",
         "| generation | colour | shape | size | motion | smooth motion |", "| --- | --- | --- | --- | --- | --- |"]
     for name, key in (("in distribution", "in_distribution"), ("held-out compositions", "held_out"),

@@ -21,21 +21,26 @@ OPSET = 17
 
 
 class _Decoder(torch.nn.Module):
-    def __init__(self, dec):
+    """The decoder graph; a run's latent whitening is folded in (the manifest then scales by 1)."""
+
+    def __init__(self, dec, whitening=None):
         super().__init__()
-        self.dec = dec
+        self.dec, self.whitening = dec, whitening
 
     def forward(self, latents):
-        return self.dec(latents)
+        return self.dec(latents if self.whitening is None else self.whitening.inverse(latents))
 
 
 class _Encoder(torch.nn.Module):
-    def __init__(self, enc):
+    """The encoder graph: the code's mean, whitened where the run whitens its latents."""
+
+    def __init__(self, enc, whitening=None):
         super().__init__()
-        self.enc = enc
+        self.enc, self.whitening = enc, whitening
 
     def forward(self, frames):
-        return self.enc(frames)[0]
+        codes = self.enc(frames)[0]
+        return codes if self.whitening is None else self.whitening(codes)
 
 
 def io_spec(name, dtype, shape):
@@ -75,20 +80,24 @@ def _dynamic_axes(spec):
 def graph_examples(model) -> dict:
     """Role -> (module, example inputs) that torch.onnx.export traces."""
     C = model.config["latent_channels"]
+    whitening = getattr(model, "whitening", None)
     ids, mask = (torch.tensor(v) for v in zip(*[model.tok.encode("a red circle moves left on a black background")]))
     with torch.no_grad():
         text = model.text(ids, mask)
     return {
         "text_encoder": (model.text, (ids, mask)),
         "denoiser": (model.dit, (torch.randn(1, C, 3, 8, 8), torch.rand(1, 3), text, mask)),
-        "vae_encoder": (_Encoder(model.enc), (torch.rand(1, 3, 5, 64, 64) * 2 - 1,)),
-        "vae_decoder": (_Decoder(model.dec), (torch.randn(1, C, 2, 8, 8),)),
+        "vae_encoder": (_Encoder(model.enc, whitening), (torch.rand(1, 3, 5, 64, 64) * 2 - 1,)),
+        "vae_decoder": (_Decoder(model.dec, whitening), (torch.randn(1, C, 2, 8, 8),)),
     }
 
 
-def export_graphs(model, out: str) -> dict:
+def export_graphs(model, out: str, roles=None) -> dict:
+    """Writes the graphs of `roles` (default: all four) into out; role -> its manifest entry."""
     specs = graph_specs(model.config)
     for role, (module, args) in graph_examples(model).items():
+        if roles is not None and role not in roles:
+            continue
         spec = specs[role]
         path = os.path.join(out, spec["file"])
         torch.onnx.export(module, args, path, opset_version=OPSET, do_constant_folding=True,

@@ -89,6 +89,11 @@ class LatentCache:
                 entry[0] = [torch.cat(entry[0])]
         return self.clips
 
+    def sample_codes(self, n: int) -> torch.Tensor:
+        """Up to n clips' latents (float32, unscaled) of the frame size the cache holds most of."""
+        lat = max(self.by_size.values(), key=lambda entry: len(entry[1]))[0][0]
+        return lat[:n].float()
+
     def batch(self, rng: random.Random, b: int):
         """(latents (b, C, 13, h, w) float32 unscaled, captions) of one frame size, drawn by TRAIN_SIZES
         among the sizes present."""

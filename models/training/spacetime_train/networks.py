@@ -19,11 +19,24 @@ TEMPORAL = 4
 
 # ------------------------------------------------------------------------------ autoencoder
 
+class GroupNorm32(nn.GroupNorm):
+    """GroupNorm computed in float32 whatever comes in, and handed on in the input's type: under
+    bfloat16 autocast on a CPU, torch 1.13's GroupNorm refuses bfloat16 input with float32 weights
+    (and a whole encoder in bfloat16, its norms included, moved the trained latents by 14 %). In
+    float32 (training without autocast, export) it is nn.GroupNorm exactly: the exported graphs stay
+    those of the shipped package, node for node (recover.py depends on it)."""
+
+    def forward(self, x):
+        if x.dtype == torch.float32:
+            return super().forward(x)
+        return super().forward(x.float()).to(x.dtype)
+
+
 class ResBlock(nn.Module):
     def __init__(self, ch: int):
         super().__init__()
-        self.norm1, self.conv1 = nn.GroupNorm(8, ch), nn.Conv2d(ch, ch, 3, padding=1)
-        self.norm2, self.conv2 = nn.GroupNorm(8, ch), nn.Conv2d(ch, ch, 3, padding=1)
+        self.norm1, self.conv1 = GroupNorm32(8, ch), nn.Conv2d(ch, ch, 3, padding=1)
+        self.norm2, self.conv2 = GroupNorm32(8, ch), nn.Conv2d(ch, ch, 3, padding=1)
 
     def forward(self, x):
         h = self.conv1(F.silu(self.norm1(x)))
@@ -39,7 +52,7 @@ class VideoEncoder(nn.Module):
         layers = [nn.Conv2d(3 * TEMPORAL, widths[0], 3, padding=1)]
         for cin, cout in zip(widths[:-1], widths[1:]):
             layers += [ResBlock(cin), nn.Conv2d(cin, cout, 3, stride=2, padding=1)]
-        layers += [ResBlock(widths[-1]), ResBlock(widths[-1]), nn.GroupNorm(8, widths[-1]), nn.SiLU(),
+        layers += [ResBlock(widths[-1]), ResBlock(widths[-1]), GroupNorm32(8, widths[-1]), nn.SiLU(),
                    nn.Conv2d(widths[-1], 2 * latent_channels, 1)]
         self.net = nn.Sequential(*layers)
         self.latent_channels = latent_channels
@@ -64,7 +77,7 @@ class VideoDecoder(nn.Module):
         layers = [nn.Conv2d(latent_channels, widths[0], 3, padding=1), ResBlock(widths[0]), ResBlock(widths[0])]
         for cin, cout in zip(widths[:-1], widths[1:]):
             layers += [nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(cin, cout, 3, padding=1), ResBlock(cout)]
-        layers += [nn.GroupNorm(8, widths[-1]), nn.SiLU(), nn.Conv2d(widths[-1], 3 * TEMPORAL, 3, padding=1)]
+        layers += [GroupNorm32(8, widths[-1]), nn.SiLU(), nn.Conv2d(widths[-1], 3 * TEMPORAL, 3, padding=1)]
         self.net = nn.Sequential(*layers)
 
     def forward(self, latents: torch.Tensor) -> torch.Tensor:
@@ -90,7 +103,7 @@ class FrameEncoder(nn.Module):
             nn.PixelUnshuffle(2), nn.Conv2d(12, widths[0], 3, padding=1), ResBlock(widths[0]),
             nn.Conv2d(widths[0], widths[1], 3, stride=2, padding=1), ResBlock(widths[1]),
             nn.Conv2d(widths[1], widths[2], 3, stride=2, padding=1), ResBlock(widths[2]),
-            nn.GroupNorm(8, widths[2]), nn.SiLU(), nn.Conv2d(widths[2], 2 * frame_channels, 1))
+            GroupNorm32(8, widths[2]), nn.SiLU(), nn.Conv2d(widths[2], 2 * frame_channels, 1))
 
     def encode_frames(self, frames: torch.Tensor):
         """frames (N, 3, H, W) -> (mean, logvar), each (N, frame_channels, H/8, W/8)."""
@@ -123,7 +136,7 @@ class FrameDecoder(nn.Module):
             nn.Conv2d(frame_channels, widths[0], 3, padding=1), ResBlock(widths[0]),
             nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(widths[0], widths[1], 3, padding=1), ResBlock(widths[1]),
             nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(widths[1], widths[2], 3, padding=1), ResBlock(widths[2]),
-            nn.GroupNorm(8, widths[2]), nn.SiLU(), nn.Conv2d(widths[2], 12, 3, padding=1), nn.PixelShuffle(2))
+            GroupNorm32(8, widths[2]), nn.SiLU(), nn.Conv2d(widths[2], 12, 3, padding=1), nn.PixelShuffle(2))
 
     def decode_frames(self, codes: torch.Tensor) -> torch.Tensor:
         """codes (N, frame_channels, h, w) -> frames (N, 3, 8h, 8w)."""
@@ -135,6 +148,55 @@ class FrameDecoder(nn.Module):
         codes = latents.permute(0, 2, 1, 3, 4).reshape(b * t * TEMPORAL, self.frame_channels, h, w)
         x = self.net(codes).reshape(b, t * TEMPORAL, 3, h * SPATIAL, w * SPATIAL)
         return x.permute(0, 2, 1, 3, 4)
+
+
+def temporal_dct(n: int = TEMPORAL) -> torch.Tensor:
+    """Orthonormal DCT-II over n frames, (frequency, frame): row 0 is the mean, row k the k-th
+    temporal frequency."""
+    k = torch.arange(n, dtype=torch.float64)
+    rows = torch.stack([torch.cos(math.pi * (k + 0.5) * f / n) for f in range(n)])
+    return (rows / rows.norm(dim=1, keepdim=True)).float()
+
+
+class LatentWhitening(nn.Module):
+    """The diffusion latents of the frame autoencoder: the 4 frame codes of a latent group become
+    their temporal frequencies (an orthonormal DCT over the group, per code channel), and each of the
+    4 x frame_channels components is standardised to mean 0 and variance 1 over World clips (fit).
+
+    Why: in the raw codes the group's mean has 22x the variance of the first temporal frequency and
+    1100x that of the last (models/README.md). Noise of one level then buries the motion inside a
+    group long before the group's position, so the sampler settled where an object is in each group
+    before how it moves within one: generated objects stood still for 4 frames and jumped. Standardised,
+    every component has the same signal-to-noise ratio at every noise level. Linear and invertible;
+    an exported package folds it into its autoencoder graphs (manifest scale 1, shift 0)."""
+
+    def __init__(self, frame_channels: int = 8):
+        super().__init__()
+        c = TEMPORAL * frame_channels
+        # channel frame_in_group * fc + ch -> frequency * fc + ch
+        self.register_buffer("mix", torch.kron(temporal_dct(), torch.eye(frame_channels)))
+        self.register_buffer("mean", torch.zeros(c))
+        self.register_buffer("std", torch.ones(c))
+
+    def _frequencies(self, codes):
+        return torch.einsum("oc,bcthw->bothw", self.mix, codes)
+
+    def forward(self, codes: torch.Tensor) -> torch.Tensor:
+        """Encoder codes (B, C, T, h, w) -> diffusion latents."""
+        return (self._frequencies(codes) - self.mean[:, None, None, None]) / self.std[:, None, None, None]
+
+    def inverse(self, latents: torch.Tensor) -> torch.Tensor:
+        """Diffusion latents -> codes for the decoder (the DCT is orthonormal: its inverse is its transpose)."""
+        z = latents * self.std[:, None, None, None] + self.mean[:, None, None, None]
+        return torch.einsum("oc,bothw->bcthw", self.mix, z)
+
+    @torch.no_grad()
+    def fit(self, codes: torch.Tensor) -> None:
+        """Mean and spread of each component over codes (N, C, T, h, w) of rendered clips; latent 0,
+        the first frame repeated, is left out (its motion components are 0 by construction)."""
+        z = self._frequencies(codes[:, :, 1:].float())
+        self.mean.copy_(z.mean(dim=(0, 2, 3, 4)))
+        self.std.copy_(z.std(dim=(0, 2, 3, 4)).clamp(min=1e-6))
 
 
 def autoencoder(kind: str, latent_channels: int):

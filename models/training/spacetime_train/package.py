@@ -27,6 +27,10 @@ class Model:
         for m in (self.enc, self.dec, self.text, self.dit):
             m.eval()
         self.latent_shift, self.latent_scale = w["latent_shift"], w["latent_scale"]
+        self.whitening = None
+        if "latent_whitening" in w:
+            self.whitening = N.LatentWhitening(self.config["latent_channels"] // N.TEMPORAL)
+            self.whitening.load_state_dict(w["latent_whitening"])
         self.steps = {"vae_step": w.get("vae_step"), "dit_step": w.get("dit_step")}
         if w.get("dec_step") is not None:        # the decoder trained on alone after the autoencoder phase
             self.steps["dec_step"] = w["dec_step"]
@@ -49,11 +53,23 @@ class Model:
     def encode_video(self, frames01):
         """frames (B, F, H, W, 3) uint8 -> scaled latents."""
         x = frames01.permute(0, 4, 1, 2, 3).float() / 127.5 - 1
-        return (self.enc(x)[0] - self.latent_shift) * self.latent_scale
+        return self.to_latents(self.enc(x)[0])
+
+    def to_latents(self, codes):
+        """Encoder codes -> diffusion latents (whitened, or scaled and shifted)."""
+        if self.whitening is not None:
+            return self.whitening(codes)
+        return (codes - self.latent_shift) * self.latent_scale
+
+    def to_codes(self, latents):
+        """Diffusion latents -> the decoder's input."""
+        if self.whitening is not None:
+            return self.whitening.inverse(latents)
+        return latents / self.latent_scale + self.latent_shift
 
     @torch.no_grad()
     def decode_video(self, latents, drop_first: bool = True):
-        x = self.dec(latents / self.latent_scale + self.latent_shift)
+        x = self.dec(self.to_codes(latents))
         if drop_first:
             x = x[:, :, N.TEMPORAL - 1:]
         return ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 4, 1)
@@ -83,7 +99,10 @@ def manifest(model: Model, files: dict) -> dict:
         },
         "vae": {
             "spatial_factor": N.SPATIAL, "temporal_factor": N.TEMPORAL, "latent_channels": c["latent_channels"],
-            "causal_first_frame": True, "scaling_factor": model.latent_scale, "shift_factor": model.latent_shift,
+            # Whitened latents: the whitening is folded into the autoencoder graphs.
+            "causal_first_frame": True,
+            "scaling_factor": 1.0 if model.whitening is not None else model.latent_scale,
+            "shift_factor": 0.0 if model.whitening is not None else model.latent_shift,
             "pixel_range": [-1.0, 1.0],
         },
         "transformer": {"patch_size": [1, c["patch"], c["patch"]], "window_latent_frames": WINDOW_LATENTS,

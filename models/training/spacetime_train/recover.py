@@ -24,6 +24,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
+from . import networks as N
 from .export import export_graphs, graph_specs
 from .train import CONFIG_V1, build
 
@@ -96,23 +97,33 @@ def recover(package: str) -> dict:
     config = manifest["training"].get("config") or dict(
         CONFIG_V1, latent_channels=manifest["vae"]["latent_channels"], dit_dim=tr["hidden_size"],
         dit_depth=tr["depth"], dit_heads=tr["heads"], patch=tr["patch_size"][1])
+    whitened = config.get("latent_space") == "whitened"
     tok, enc, dec, text, dit = build(config, max_tokens=manifest["text"]["max_tokens"])
-    nets = {"enc": enc, "dec": dec, "text": text, "dit": dit}
     _, m_enc, m_dec, m_text, m_dit = build(config, max_tokens=manifest["text"]["max_tokens"])
-    marked_nets = {"enc": m_enc, "dec": m_dec, "text": m_text, "dit": m_dit}
+    white = m_white = None
+    if whitened:   # folded into both autoencoder graphs: recovered with each (the same values)
+        white, m_white = (N.LatentWhitening(config["latent_channels"] // N.TEMPORAL) for _ in range(2))
+    graph_nets = lambda e, d, t, w, ww: {"enc": torch.nn.ModuleDict({"enc": e, "whitening": w}) if whitened else e,
+                                         "dec": torch.nn.ModuleDict({"dec": d, "whitening": w}) if whitened else d,
+                                         "text": t, "dit": ww}
+    nets = graph_nets(enc, dec, text, white, dit)
+    marked_nets = graph_nets(m_enc, m_dec, m_text, m_white, m_dit)
     for m in list(nets.values()) + list(marked_nets.values()):
         m.eval()
-    for m in marked_nets.values():
-        _mark(m)
     with tempfile.TemporaryDirectory() as tmp:
-        export_graphs(SimpleNamespace(config=config, tok=tok, **marked_nets), tmp)
         for role, key in ROLES.items():
+            _mark(marked_nets[key])   # per graph: the whitening is marked anew for each autoencoder graph
+            export_graphs(SimpleNamespace(config=config, tok=tok, enc=m_enc, dec=m_dec, text=m_text, dit=m_dit,
+                                          whitening=m_white), tmp, roles=[role])
             f = graph_specs(config)[role]["file"]
             recover_module(nets[key], os.path.join(tmp, f), os.path.join(package, manifest["files"][role]["file"]))
-    return {"config": config, "enc": enc.state_dict(), "dec": dec.state_dict(), "ema_text": text.state_dict(),
-            "ema_dit": dit.state_dict(), "latent_shift": manifest["vae"]["shift_factor"],
-            "latent_scale": manifest["vae"]["scaling_factor"], "vae_step": manifest["training"].get("vae_step"),
-            "dit_step": manifest["training"].get("dit_step"), "recovered_from": os.path.abspath(package)}
+    weights = {"config": config, "enc": enc.state_dict(), "dec": dec.state_dict(), "ema_text": text.state_dict(),
+               "ema_dit": dit.state_dict(), "latent_shift": manifest["vae"]["shift_factor"],
+               "latent_scale": manifest["vae"]["scaling_factor"], "vae_step": manifest["training"].get("vae_step"),
+               "dit_step": manifest["training"].get("dit_step"), "recovered_from": os.path.abspath(package)}
+    if whitened:
+        weights["latent_whitening"] = white.state_dict()
+    return weights
 
 
 def main(argv=None):

@@ -57,7 +57,7 @@ def save(path, state):
     os.replace(tmp, path)
     # The weights the export needs (EMA for the denoiser and text encoder), without optimiser state.
     keep = {k: state[k] for k in ("config", "enc", "dec", "ema_text", "ema_dit", "latent_shift", "latent_scale",
-                                  "vae_step", "dec_step", "dit_step", "args") if k in state}
+                                  "latent_whitening", "vae_step", "dec_step", "dit_step", "args") if k in state}
     wpath = os.path.join(os.path.dirname(path), "weights.pt")
     torch.save(keep, wpath + ".tmp")
     os.replace(wpath + ".tmp", wpath)
@@ -120,7 +120,7 @@ def train_vae(args, state, enc, dec, dev, logf, decoder_only=False):
         for g in opt.param_groups:
             g["lr"] = lr
         frames = frame_batch(rng, args.vae_batch, dev)
-        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=args.bf16):
             with torch.set_grad_enabled(not decoder_only):
                 mean, logvar = enc.encode_frames(frames)
             if args.latent_noise >= 0:     # fixed noise, and a bound on the latent's scale
@@ -232,12 +232,57 @@ class TextToVelocity(torch.nn.Module):
         return self.dit(xt, t, self.text(ids, mask), mask)
 
 
+def native_bf16(dev: torch.device) -> bool:
+    """Whether bfloat16 matrix products run natively: on GPUs, and on CPUs with AVX512-BF16 or AMX
+    (oneDNN's kernels; elsewhere bfloat16 is emulated and slower than float32). On the development
+    machine's AMD EPYC a training step of the denoiser or of the autoencoder takes less than half the
+    time under bfloat16 autocast (`python3 -m spacetime_train.bench_denoiser --train`, models/README.md)."""
+    if dev.type == "cuda":
+        return True
+    if dev.type != "cpu":
+        return False
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = f.read()
+    except OSError:
+        return False
+    return any(f" {flag}" in flags for flag in ("avx512_bf16", "amx_bf16"))
+
+
 def distributed() -> tuple[int, int]:
     """(rank, world size): torchrun sets WORLD_SIZE; gloo on CPU, NCCL on GPUs."""
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1 and not torch.distributed.is_initialized():
         torch.distributed.init_process_group("nccl" if torch.cuda.is_available() else "gloo")
     return (torch.distributed.get_rank() if world > 1 else 0), world
+
+
+def whiten_latents(state: dict, dit, cache: LatentCache, logf) -> N.LatentWhitening:
+    """Moves a run's denoiser from the scalar-scaled latents x = (codes - shift) * scale to whitened
+    ones x' = LatentWhitening(codes), fitted on the latent cache. Its patch projections are mapped
+    through x = A x' + a, so that it starts from what it knew, and the optimiser starts afresh; the
+    noise is now isotropic in the new space, which the denoiser then learns."""
+    white = N.LatentWhitening(state["config"]["latent_channels"] // N.TEMPORAL)
+    white.fit(cache.sample_codes(1024))
+    shift, scale = state["latent_shift"], state["latent_scale"]
+    a_lin = scale * white.mix.T @ torch.diag(white.std)                   # x = a_lin x' + a_off, per position
+    a_off = scale * (white.mix.T @ white.mean - shift)
+    a_inv = torch.diag(1 / white.std) @ white.mix / scale                   # the DCT is orthonormal
+    patch = state["config"]["patch"] ** 2                                   # token index = channel * patch + position
+    eye = torch.eye(patch)
+    for sd in (state["dit"], state["ema_dit"]):
+        w_in, w_out = sd["proj_in.weight"].float(), sd["proj_out.weight"].float()
+        sd["proj_in.bias"] = sd["proj_in.bias"].float() + w_in @ torch.kron(a_off, torch.ones(patch))
+        sd["proj_in.weight"] = w_in @ torch.kron(a_lin, eye)
+        back = torch.kron(a_inv, eye)
+        sd["proj_out.weight"], sd["proj_out.bias"] = back @ w_out, back @ sd["proj_out.bias"].float()
+    dit.load_state_dict(state["dit"])
+    state.pop("dit_opt", None)
+    state["latent_whitening"] = white.state_dict()
+    state["config"] = {**state["config"], "latent_space": "whitened"}
+    log(logf, f"latents whitened at denoiser step {state.get('dit_step', 0)}: component std from "
+              f"{white.std.max().item() * scale:.3f} to {white.std.min().item() * scale:.4f} (scaled units)")
+    return white
 
 
 def train_dit(args, state, enc, text, dit, dev, logf, tok):
@@ -257,6 +302,12 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
     if world > 1:
         torch.distributed.barrier()
     cache.refresh()
+    if args.whiten_latents and "latent_whitening" not in state:
+        whiten_latents(state, dit, cache, logf)
+    white = None
+    if "latent_whitening" in state:
+        white = N.LatentWhitening(state["config"]["latent_channels"] // N.TEMPORAL)
+        white.load_state_dict(state["latent_whitening"])
     model = TextToVelocity(text, dit)
     params = list(model.parameters())
     trained = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
@@ -287,7 +338,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
             cache.refresh()
         b = args.dit_batch
         z_all, captions = cache.batch(rng, b)
-        z_all = ((z_all - shift) * scale).to(dev)
+        z_all = (white(z_all) if white is not None else (z_all - shift) * scale).to(dev)
         offset = 0 if rng.random() < 0.5 else rng.randint(1, SOURCE_LATENTS - WINDOW_LATENTS)
         x0 = z_all[:, :, offset: offset + WINDOW_LATENTS]
         ids, mask = zip(*[tok.encode(c) if rng.random() >= args.caption_dropout else (empty_ids, empty_mask) for c in captions])
@@ -307,7 +358,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
         tb = t[:, None, :, None, None]
         xt = (1 - tb) * x0 + tb * noise
         target = noise - x0
-        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=dev.type == "cuda"):
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=args.bf16):
             v = trained(xt, t, ids, mask)
         w = (1 - clean)[:, None, :, None, None]
         loss = ((v.float() - target) ** 2 * w).sum() / (w.sum() * x0.shape[1] * x0.shape[3] * x0.shape[4]).clamp(min=1)
@@ -392,7 +443,8 @@ def save_resume_state(run: str, path: str) -> None:
     rebuilt); about 14 MB for model v2."""
     state = torch.load(os.path.join(run, "checkpoint.pt"), map_location="cpu", weights_only=False)
     keep = {k: state[k] for k in ("config", "enc", "dec", "vae_step", "vae_lr_scale", "vae_held_out_psnr", "dec_step",
-                                  "latent_shift", "latent_scale", "dit_step", "dit_seconds", "warm_start") if k in state}
+                                  "latent_shift", "latent_scale", "latent_whitening", "dit_step", "dit_seconds",
+                                  "warm_start") if k in state}
     if "ema_dit" in state:
         half = lambda sd: {k: v.half() if v.is_floating_point() else v for k, v in sd.items()}
         keep["ema_text"], keep["ema_dit"] = half(state["ema_text"]), half(state["ema_dit"])
@@ -447,6 +499,12 @@ def main(argv=None):
     ap.add_argument("--resume-package", help="no checkpoint in --out: continue from this package's weights")
     ap.add_argument("--resume-from", help="no checkpoint in --out: continue from this saved state (e.g. the "
                                            "committed autoencoder checkpoint, see save_autoencoder)")
+    ap.add_argument("--whiten-latents", action="store_true",
+                    help="denoiser phase: train on whitened latents (networks.LatentWhitening); a run on scalar-scaled "
+                         "latents is moved over once, its patch projections mapped")
+    ap.add_argument("--precision", choices=["auto", "bf16", "fp32"], default="auto",
+                    help="bf16 autocast (float32 weights and optimiser; the held-out evaluation in float32) or fp32; "
+                         "auto: bf16 where the device multiplies bfloat16 natively (GPUs; CPUs with AVX512-BF16 or AMX)")
     ap.add_argument("--rank-weights", action="store_true", help="under torchrun, ranks > 0 save their weights too")
     args = ap.parse_args(argv)
     args.start = time.time()
@@ -458,6 +516,7 @@ def main(argv=None):
     rank, _ = distributed()
     logf = os.path.join(args.out, "train.log" if rank == 0 else f"train.rank{rank}.log")
     dev = torch.device(args.device)
+    args.bf16 = args.precision == "bf16" or (args.precision == "auto" and native_bf16(dev))
 
     if os.path.exists(args.ckpt):
         state = torch.load(args.ckpt, map_location="cpu", weights_only=False)
@@ -469,7 +528,12 @@ def main(argv=None):
         log(logf, f"resumed from package {args.resume_package}: vae step {state['vae_step']}, dit step {state['dit_step']}")
     else:
         state = {}
+    resumed = bool(state) and not os.path.exists(args.ckpt)
     state.setdefault("config", CONFIG)
+    if resumed and rank == 0:
+        # The run directory adopts a resumed state at once: the next phases of train-default-model.sh
+        # and the latent producer read the run's checkpoint (without it they started from nothing).
+        save(args.ckpt, state)
     args.config = state["config"]
     tok, enc, dec, text, dit = build(args.config)
     state.setdefault("args", {})[args.phase] = {k: v for k, v in vars(args).items() if k not in ("start", "ckpt", "config")}
@@ -480,7 +544,7 @@ def main(argv=None):
         warm_start(state, args.init_package, text, dit, logf)
     for m in (enc, dec, text, dit):
         m.to(dev)
-    log(logf, f"start phase={args.phase} device={dev} params: enc {sum(p.numel() for p in enc.parameters())} "
+    log(logf, f"start phase={args.phase} device={dev} precision={'bf16' if args.bf16 else 'fp32'} params: enc {sum(p.numel() for p in enc.parameters())} "
               f"dec {sum(p.numel() for p in dec.parameters())} text {sum(p.numel() for p in text.parameters())} "
               f"dit {sum(p.numel() for p in dit.parameters())}")
     if args.phase in ("all", "vae") and state.get("vae_step", 0) < min(args.vae_steps, args.vae_stop_at):

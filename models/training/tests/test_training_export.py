@@ -61,6 +61,70 @@ def test_denoiser_any_size_and_frame_count():
         assert out.shape == (2, 16, t, h, w)
 
 
+def test_latent_whitening_standardises_every_component_and_inverts():
+    torch.manual_seed(0)
+    white = N.LatentWhitening(8)
+    codes = torch.randn(6, 32, 5, 4, 4) * torch.linspace(0.05, 3.0, 32)[None, :, None, None, None] + 0.5
+    white.fit(codes)
+    latents = white(codes)[:, :, 1:]
+    assert torch.allclose(latents.mean(dim=(0, 2, 3, 4)), torch.zeros(32), atol=1e-4)
+    assert torch.allclose(latents.std(dim=(0, 2, 3, 4)), torch.ones(32), atol=1e-4)
+    assert torch.allclose(white.inverse(white(codes)), codes, atol=1e-5)
+    # Frequency 0 of a group is its mean: a code that does not change inside a group has no motion components.
+    still = codes[:, :8, :, :, :].repeat(1, 4, 1, 1, 1)
+    assert torch.allclose(torch.einsum("oc,bcthw->bothw", white.mix, still)[:, 8:], torch.zeros(1), atol=1e-5)
+
+
+def test_whitening_a_run_keeps_what_its_denoiser_knew():
+    """whiten_latents maps the patch projections: on the same clean latents, the denoiser's velocity
+    in the whitened space is the old one seen through the new lens."""
+    import types
+    from spacetime_train.train import CONFIG, build, whiten_latents
+    torch.manual_seed(0)
+    _, _, _, text, dit = build(CONFIG)
+    torch.nn.init.normal_(dit.proj_out.weight, std=0.05)
+    codes = torch.randn(2, 32, 9, 8, 8) * torch.linspace(0.05, 3.0, 32)[None, :, None, None, None] + 0.3
+    state = {"config": dict(CONFIG), "latent_shift": 0.1, "latent_scale": 0.8,
+             "dit": dit.state_dict(), "ema_dit": {k: v.clone() for k, v in dit.state_dict().items()}}
+    ids, mask = torch.randint(1, 20, (2, 6)), torch.ones(2, 6, dtype=torch.long)
+    t = torch.full((2, 9), 0.0)
+    with torch.no_grad():
+        old = dit((codes - 0.1) * 0.8, t, text(ids, mask), mask)
+        white = whiten_latents(state, dit, types.SimpleNamespace(sample_codes=lambda n: codes), os.devnull)
+        new = dit(white(codes), t, text(ids, mask), mask)
+    seen = torch.einsum("oc,bcthw->bothw", torch.diag(1 / white.std) @ white.mix / 0.8, old)
+    assert float((new - seen).norm() / seen.norm()) < 1e-4
+    assert state["config"]["latent_space"] == "whitened" and "latent_whitening" in state
+
+
+def test_networks_train_under_bfloat16_autocast():
+    """train.py trains under bfloat16 autocast where the device multiplies bfloat16 natively
+    (native_bf16): every layer must take it (on CPUs torch 1.13's GroupNorm does not by itself) and
+    the outputs must stay those of float32."""
+    from spacetime_train.train import CONFIG, build
+    torch.manual_seed(0)
+    _, enc, dec, text, dit = build(CONFIG)
+    frames = torch.rand(4, 3, 64, 64) * 2 - 1
+    reference = dec.decode_frames(enc.encode_frames(frames)[0])
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        recon = dec.decode_frames(enc.encode_frames(frames)[0])
+    recon.float().square().mean().backward()
+    assert recon.dtype == torch.bfloat16, "autocast did not reach the autoencoder's convolutions"
+    assert float((recon.float() - reference).norm() / reference.norm()) < 0.05
+    assert all(torch.isfinite(p.grad).all() for net in (enc, dec) for p in net.parameters())
+
+    torch.nn.init.normal_(dit.proj_out.weight, std=0.05)        # zero at initialisation
+    ids, mask = torch.randint(1, 20, (2, 6)), torch.ones(2, 6, dtype=torch.long)
+    x, t = torch.randn(2, CONFIG["latent_channels"], 9, 8, 8), torch.rand(2, 9)
+    reference = dit(x, t, text(ids, mask), mask)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        v = dit(x, t, text(ids, mask), mask)
+    v.float().square().mean().backward()
+    assert v.dtype == torch.bfloat16, "autocast did not reach the transformer's matrix products"
+    assert float((v.float() - reference).norm() / reference.norm()) < 0.03
+    assert all(p.grad is not None and torch.isfinite(p.grad).all() for p in dit.parameters() if p.requires_grad)
+
+
 def test_smoke_training_and_export(tmp_path):
     run = tmp_path / "run"
     train_main(["--out", str(run), "--device", "cpu", "--vae-steps", "2", "--vae-batch", "4",
@@ -94,11 +158,30 @@ def test_smoke_training_and_export(tmp_path):
     # A run continues elsewhere from its resume state alone (no run directory, no optimiser state).
     from spacetime_train.train import save_resume_state
     save_resume_state(str(run), str(tmp_path / "resume.pt"))
+    # As train-default-model.sh does it: the autoencoder phase (nothing left to train) takes the resume
+    # state, the denoiser phase and the latent producer find it in the run directory.
     train_main(["--out", str(tmp_path / "run2"), "--device", "cpu", "--resume-from", str(tmp_path / "resume.pt"),
-                "--phase", "dit", "--vae-steps", "2", "--dit-steps", "4", "--dit-batch", "2", "--min-shards", "1",
-                "--shard-clips", "4", "--threads", str(os.cpu_count())])
+                "--phase", "vae", "--vae-steps", "2", "--threads", str(os.cpu_count())])
+    from spacetime_train.train import load_autoencoder
+    assert all(torch.equal(load_autoencoder(str(tmp_path / "run2"))[0].state_dict()[k], before["enc"][k]) for k in before["enc"])
+    train_main(["--out", str(tmp_path / "run2"), "--device", "cpu", "--phase", "dit", "--vae-steps", "2", "--dit-steps", "4",
+                "--dit-batch", "2", "--min-shards", "1", "--shard-clips", "4", "--whiten-latents",
+                "--threads", str(os.cpu_count())])
     log2 = (tmp_path / "run2" / "train.log").read_text()
     assert "dit from step 2" in log2 and "dit step 4/4" in log2, log2
+    # Moved to whitened latents on the way: the package folds the whitening into its autoencoder graphs.
+    assert "latents whitened at denoiser step 2" in log2
+    pkg2 = tmp_path / "pkg2"
+    export_main(["--weights", str(tmp_path / "run2" / "weights.pt"), "--out", str(pkg2), "--fixtures", str(tmp_path / "fx2")])
+    vae = json.loads((pkg2 / "model.json").read_text())["vae"]
+    assert (vae["scaling_factor"], vae["shift_factor"]) == (1.0, 0.0)
+    assert any(n.op_type == "Einsum" for n in onnx.load(str(pkg2 / "vae_encoder.onnx")).graph.node)
+    assert any(n.op_type == "Einsum" for n in onnx.load(str(pkg2 / "vae_decoder.onnx")).graph.node)
+    # ... and a later session continues from the package: recover finds the whitening in those graphs.
+    from spacetime_train.recover import recover
+    back, trained = recover(str(pkg2)), torch.load(tmp_path / "run2" / "weights.pt", weights_only=False)
+    for key in ("latent_whitening", "enc", "dec", "ema_dit"):
+        assert all(torch.allclose(back[key][k].float(), trained[key][k].float()) for k in trained[key]), key
     cases = json.loads((tmp_path / "fx" / "cases.json").read_text())["cases"]
     lat = np.fromfile(tmp_path / "fx" / "case1.latents.f32", dtype="<f4")
     assert lat.size == np.prod(cases[0]["latents_shape"])
