@@ -30,7 +30,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 run="${1:-runs/v2}"
 py="${PYTHON:-/usr/bin/python3}"
 VAE_STEPS="${VAE_STEPS:-2800}"       # the committed state's autoencoder step: more retrains the latents
-DIT_MINUTES="${DIT_MINUTES:-900}"    # denoiser training time over all sessions (the committed state: 792)
+DIT_MINUTES="${DIT_MINUTES:-1000}"   # denoiser training time over all sessions (the committed state: 816)
 DECODER_STEPS="${DECODER_STEPS:-2500}"  # decoder-only steps after the denoiser phase
 INIT_PACKAGE="${INIT_PACKAGE:-$here/../spacetime-world-v1}"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"

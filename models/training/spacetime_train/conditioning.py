@@ -5,7 +5,9 @@ with none, and with one attribute (motion, shape, colour) swapped for another.
 
 A word the denoiser relies on raises the loss when swapped (up to the level of an empty caption);
 a word it ignores leaves the loss where it is, and no sampling setting can then make clips obey it.
-Single-object scenes without snow or pillar, 64x64, the same noise for every caption.
+Single-object scenes without snow or pillar, 64x64, the same noise for every caption. Also printed:
+how much the denoiser uses the latent frames around one (context_use), and how well it estimates
+each temporal frequency of the frame codes (frequency_errors: model v2's autoencoder only).
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from dataclasses import replace
 
 import torch
 
+from . import networks as N
 from .evaluate import FRAMES, single_object_scenes
 from .package import Model
-from .world import MOTIONS, OBJECT_COLORS, SHAPES, Scene, render
+from .world import MOTIONS, OBJECT_COLORS, SHAPES, Scene, render, sample_scene
 
 KINDS = ("true", "empty", "motion", "shape", "colour")
 
@@ -88,6 +91,30 @@ def context_use(model: Model, n: int, seed: int, levels=(0.9, 0.7, 0.5)) -> dict
     return out
 
 
+@torch.no_grad()
+def frequency_errors(model: Model, n: int, seed: int, levels=(0.9, 0.7, 0.5, 0.3)) -> dict | None:
+    """{noise level: [error of the denoiser's clean-clip estimate in each temporal frequency 0..3
+    of the frame codes]} (mean square per code channel, in the scalar-scaled units of
+    evaluate.latent_spectrum), on rendered clips with their captions. Comparable between runs whose
+    diffusion latents differ (scaled or whitened): it is measured on the codes the decoder gets.
+    None for v1's autoencoder."""
+    if model.config.get("vae") != "frame":
+        return None
+    rng = random.Random(seed)
+    scenes = [sample_scene(rng, held_out="exclude") for _ in range(n)]
+    codes = model.enc(render(scenes, 64, 64, FRAMES).permute(0, 4, 1, 2, 3).float() / 127.5 - 1)[0]
+    x0 = model.to_latents(codes)
+    text, mask = model.encode_text([s.caption() for s in scenes])
+    out = {}
+    for level in levels:
+        noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed + int(level * 100)))
+        xt = (1 - level) * x0 + level * noise
+        estimate = model.to_codes(xt - level * model.dit(xt, torch.full((n, x0.shape[2]), level), text, mask))
+        err = N.group_frequencies((estimate - codes)[:, :, 1:]) * model.latent_scale
+        out[level] = [float(e) for e in err.square().reshape(n, N.TEMPORAL, -1).mean(dim=(0, 2))]
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--weights", required=True)
@@ -107,6 +134,13 @@ def main(argv=None):
     print("| --- | --- | --- | --- |")
     for level, row in context_use(model, args.n, args.seed).items():
         print(f"| {level} | {row['noised']:.4f} | {row['clean']:.4f} | {row['another']:.4f} |")
+    errors = frequency_errors(model, args.n, args.seed)
+    if errors:
+        print("\nError of the clean-clip estimate per temporal frequency of the codes (inside a latent group):")
+        print("| noise level | frequency 0 (the group's mean) | 1 | 2 | 3 |")
+        print("| --- | --- | --- | --- | --- |")
+        for level, row in errors.items():
+            print(f"| {level} | " + " | ".join(f"{e:.4g}" for e in row) + " |")
 
 
 if __name__ == "__main__":

@@ -15,8 +15,9 @@ are not drawn). Reported:
 - extension continuity, forward and backward: the generated frames continue the rendered clip
   (colour; velocity within 50 % and position within 0.1 H of the rendered continuation);
 - drift over a 60 s clip made window by window.
-Writes evaluation.md, evaluation.json, a contact sheet and an animated preview. --quick runs a small
-version (the regression test uses it).
+Writes evaluation.md, evaluation.json, a contact sheet, an animated preview and tracks.txt (the
+object's centre frame by frame, generated and rendered, for 12 clips). --quick runs a small version
+(the regression test uses it).
 """
 from __future__ import annotations
 
@@ -122,12 +123,10 @@ def latent_spectrum(model: Model, truth) -> dict | None:
     if model.config.get("vae") != "frame":
         return None
     codes = model.enc(truth.permute(0, 4, 1, 2, 3).float() / 127.5 - 1)[0]
-    fc = codes.shape[1] // N.TEMPORAL
-    mix = torch.kron(N.temporal_dct(), torch.eye(fc))
 
     def per_frequency(x):
-        z = torch.einsum("oc,bcthw->bothw", mix, x[:, :, 1:])
-        return [float(v) for v in z.var(dim=(0, 2, 3, 4)).reshape(N.TEMPORAL, fc).mean(dim=1)]
+        z = N.group_frequencies(x[:, :, 1:])
+        return [float(v) for v in z.var(dim=(0, 2, 3, 4)).reshape(N.TEMPORAL, -1).mean(dim=1)]
     return {"scaled_codes": per_frequency((codes - model.latent_shift) * model.latent_scale),
             "diffusion_latents": per_frequency(model.to_latents(codes))}
 
@@ -293,7 +292,22 @@ def evaluate(weights: str, out: str, n: int, seed: int, steps: int, guidance: fl
     gif(list(ind_videos[:6]), os.path.join(out, "preview.gif"))
     with open(os.path.join(out, "contact-sheet.txt"), "w") as f:
         f.write("\n".join(s.caption() for s in ind_scenes[:6]) + "\n(two pillar clips)\n")
+    with open(os.path.join(out, "tracks.txt"), "w") as f:
+        f.write(tracks_text(ind_scenes[:12], ind_videos[:12], ind_truth[:12]))
     return report
+
+
+def tracks_text(scenes, videos, truth) -> str:
+    """The object's centre frame by frame, generated and rendered, with a bar between latent groups
+    (frames 1-4, 5-8, ...): where motion freezes inside groups or jumps between them, it shows."""
+    lines = []
+    for s, v, t in zip(scenes, videos, truth):
+        lines.append(s.caption())
+        for name, video in (("generated", v), ("rendered ", t)):
+            cells = [" .".ljust(5) if np.isnan(c).any() else f"{c[0]:.0f},{c[1]:.0f}".ljust(5) for c in track(video, s).centroids]
+            lines.append(f"  {name} {cells[0]} | " + " | ".join(" ".join(cells[i:i + N.TEMPORAL])
+                                                              for i in range(1, len(cells), N.TEMPORAL)))
+    return "\n".join(lines) + "\n"
 
 
 def markdown(r: dict) -> str:

@@ -158,6 +158,13 @@ def temporal_dct(n: int = TEMPORAL) -> torch.Tensor:
     return (rows / rows.norm(dim=1, keepdim=True)).float()
 
 
+def group_frequencies(codes: torch.Tensor) -> torch.Tensor:
+    """Frame codes (B, 4 x fc, T, h, w), channel = frame_in_group * fc + ch -> their temporal
+    frequencies inside each latent group, channel = frequency * fc + ch (orthonormal)."""
+    mix = torch.kron(temporal_dct(), torch.eye(codes.shape[1] // TEMPORAL, dtype=codes.dtype))
+    return torch.einsum("oc,bcthw->bothw", mix, codes)
+
+
 class LatentWhitening(nn.Module):
     """The diffusion latents of the frame autoencoder: the 4 frame codes of a latent group become
     their temporal frequencies (an orthonormal DCT over the group, per code channel), and each of the

@@ -1,11 +1,16 @@
 """The evaluation's checks are fair: the rendered truth passes every one of them."""
+import os
 import random
 
 import numpy as np
+import pytest
+import torch
 
 from spacetime_train import evaluate as E
 from spacetime_train.judge import pillar_columns, smooth_steps, through_pillar, track
 from spacetime_train.world import OBJECT_COLORS, render
+
+PACKAGE = os.path.join(os.path.dirname(__file__), "..", "..", "spacetime-world-v1")
 
 
 def test_truth_moves_smoothly_and_a_frozen_copy_does_not():
@@ -81,3 +86,43 @@ def test_a_swapped_caption_changes_only_the_asked_attribute():
             changed = [f for f in ("color", "shape", "size", "motion") if getattr(t.objects[0], f) != getattr(o, f)]
             assert changed == [field] and t.background == s.background
             assert t.objects[0].color != t.background
+
+
+def _frame_model(tmp_path, whitened: bool):
+    """A Model over fresh networks of the default config (random weights), scalar or whitened latents."""
+    from spacetime_train import networks as N
+    from spacetime_train.package import Model
+    from spacetime_train.train import CONFIG, build
+    torch.manual_seed(0)
+    _, enc, dec, text, dit = build(CONFIG)
+    torch.nn.init.normal_(dit.proj_out.weight, std=0.05)
+    w = {"config": dict(CONFIG), "enc": enc.state_dict(), "dec": dec.state_dict(), "ema_text": text.state_dict(),
+         "ema_dit": dit.state_dict(), "latent_shift": 0.02, "latent_scale": 0.9}
+    if whitened:
+        white = N.LatentWhitening(CONFIG["latent_channels"] // N.TEMPORAL)
+        white.fit(torch.randn(4, CONFIG["latent_channels"], 5, 8, 8))
+        w["latent_whitening"] = white.state_dict()
+    torch.save(w, tmp_path / "w.pt")
+    return Model(str(tmp_path / "w.pt"))
+
+
+@pytest.mark.parametrize("whitened", [False, True])
+def test_frequency_errors_measure_the_estimate_on_the_codes(tmp_path, whitened):
+    """Nearly clean input gives back nearly the clips' own codes whatever the denoiser (the estimate
+    is x_t - t v): the errors then measure the plumbing (latents <-> codes, the DCT), not the model."""
+    from spacetime_train.conditioning import frequency_errors
+    model = _frame_model(tmp_path, whitened)
+    errors = frequency_errors(model, 4, 1, levels=(0.001, 0.9))
+    assert len(errors[0.9]) == 4 and all(e < 1e-4 for e in errors[0.001]), errors
+    assert sum(errors[0.9]) > 100 * sum(errors[0.001])
+
+
+def test_the_shipped_denoiser_uses_the_frames_around_a_latent(tmp_path):
+    from spacetime_train.conditioning import context_use, frequency_errors
+    from spacetime_train.package import Model
+    from spacetime_train.recover import recover
+    torch.save(recover(PACKAGE), tmp_path / "v1.pt")
+    model = Model(str(tmp_path / "v1.pt"))
+    use = context_use(model, 8, 5, levels=(0.9,))[0.9]
+    assert use["clean"] < 0.8 * use["noised"] < use["another"], use
+    assert frequency_errors(model, 2, 1) is None        # v1's autoencoder: one code per latent group
