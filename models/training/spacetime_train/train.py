@@ -236,7 +236,7 @@ def native_bf16(dev: torch.device) -> bool:
     """Whether bfloat16 matrix products run natively: on GPUs, and on CPUs with AVX512-BF16 or AMX
     (oneDNN's kernels; elsewhere bfloat16 is emulated and slower than float32). On the development
     machine's AMD EPYC a training step of the denoiser or of the autoencoder takes less than half the
-    time under bfloat16 autocast (`python3 -m spacetime_train.bench_denoiser --train`, models/README.md)."""
+    time under bfloat16 autocast (`python3 -m spacetime_train.bench_training`, models/README.md)."""
     if dev.type == "cuda":
         return True
     if dev.type != "cpu":
