@@ -235,8 +235,9 @@ class TextToVelocity(torch.nn.Module):
 def native_bf16(dev: torch.device) -> bool:
     """Whether bfloat16 matrix products run natively: on GPUs, and on CPUs with AVX512-BF16 or AMX
     (oneDNN's kernels; elsewhere bfloat16 is emulated and slower than float32). On the development
-    machine's AMD EPYC a training step of the denoiser or of the autoencoder takes less than half the
-    time under bfloat16 autocast (`python3 -m spacetime_train.bench_training`, models/README.md)."""
+    machine's AMD EPYC, under bfloat16 autocast, a denoiser training step takes about a third of the
+    float32 time and an autoencoder step about four fifths (`python3 -m spacetime_train.bench_training`,
+    models/README.md)."""
     if dev.type == "cuda":
         return True
     if dev.type != "cpu":
