@@ -126,3 +126,18 @@ def test_the_shipped_denoiser_uses_the_frames_around_a_latent(tmp_path):
     use = context_use(model, 8, 5, levels=(0.9,))[0.9]
     assert use["clean"] < 0.8 * use["noised"] < use["another"], use
     assert frequency_errors(model, 2, 1) is None        # v1's autoencoder: one code per latent group
+
+
+def test_estimate_coherence_on_nearly_clean_input_is_the_autoencoder_s(tmp_path):
+    """Nearly clean input: the estimate is the clip's own latents whatever the denoiser, so its
+    decoded steps are the autoencoder's reconstruction's (v1's: frozen inside a latent group, the
+    jump across), which tracks the centres to within a pixel or two of the renders."""
+    from spacetime_train.conditioning import estimate_coherence
+    from spacetime_train.package import Model
+    from spacetime_train.recover import recover
+    torch.save(recover(PACKAGE), tmp_path / "v1.pt")
+    model = Model(str(tmp_path / "v1.pt"))
+    r = estimate_coherence(model, 6, 2, levels=(1e-4, 0.95))
+    assert r["truth"]["inside_group"] > 1.5 and r["truth"]["across_groups"] > 1.5, r
+    assert r[1e-4]["inside_group"] < 0.5 < 2 * r["truth"]["across_groups"] < r[1e-4]["across_groups"], r
+    assert r[1e-4]["error"] < 4 < r[0.95]["error"], r

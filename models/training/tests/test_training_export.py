@@ -126,6 +126,29 @@ def test_networks_train_under_bfloat16_autocast():
     assert all(p.grad is not None and torch.isfinite(p.grad).all() for p in dit.parameters() if p.requires_grad)
 
 
+def test_flow_matching_loss_weighs_errors_that_differ_between_latent_frames():
+    """--coherence-weight: an error shared by every generated latent frame costs what it did; one
+    that alternates between neighbouring frames (each latent group placed elsewhere) costs
+    1 + 4 * weight times as much; clean (conditioning) frames count in neither term."""
+    from spacetime_train.train import flow_matching_loss
+    b, c, t, h, w = 2, 4, 6, 3, 3
+    shared = torch.ones(b, c, t, h, w) * 0.5
+    alternating = shared * torch.tensor([1.0, -1.0] * (t // 2)).view(1, 1, t, 1, 1)
+    none_clean = torch.zeros(b, t)
+    assert flow_matching_loss(shared, none_clean) == pytest.approx(0.25)
+    assert flow_matching_loss(shared, none_clean, 2.0) == pytest.approx(0.25)
+    assert flow_matching_loss(alternating, none_clean, 2.0) == pytest.approx(0.25 * (1 + 4 * 2.0))
+
+    error = torch.randn(b, c, t, h, w)
+    clean = torch.zeros(b, t)
+    clean[0, :2] = 1                                  # forward extension: two latents given
+    old = (error ** 2 * (1 - clean)[:, None, :, None, None]).sum() / ((1 - clean).sum() * c * h * w)
+    assert flow_matching_loss(error, clean) == pytest.approx(float(old))
+    poisoned = error.clone()
+    poisoned[0, :, :2] = 1e6                          # what the denoiser outputs on given frames is ignored
+    assert flow_matching_loss(poisoned, clean, 1.0) == pytest.approx(float(flow_matching_loss(error, clean, 1.0)))
+
+
 def test_smoke_training_and_export(tmp_path):
     run = tmp_path / "run"
     train_main(["--out", str(run), "--device", "cpu", "--vae-steps", "2", "--vae-batch", "4",
