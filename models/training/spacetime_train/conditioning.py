@@ -20,7 +20,8 @@ import numpy as np
 import torch
 
 from . import networks as N
-from .evaluate import FRAMES, single_object_scenes
+from .evaluate import FRAMES, group_steps, single_object_scenes
+from .judge import track
 from .package import Model
 from .world import MOTIONS, OBJECT_COLORS, SHAPES, Scene, render, sample_scene
 
@@ -127,8 +128,6 @@ def estimate_coherence(model: Model, n: int, seed: int, levels=(0.95, 0.85, 0.7,
     noise steps far more across group boundaries than inside them, and sampling then keeps those
     jumps (model v2 at step 13000 without --coherence-weight: 7.9 px across and 1.7 inside against
     the renders' 3.05 and 3.07 at noise 0.85, where its centres were 4.7 px from the truth)."""
-    from .evaluate import group_steps
-    from .judge import track
     rng = random.Random(seed)
     scenes = single_object_scenes(rng, n, "exclude", accept=lambda s: s.objects[0].motion != "stays still")
     truth = render(scenes, 64, 64, FRAMES)
@@ -136,12 +135,13 @@ def estimate_coherence(model: Model, n: int, seed: int, levels=(0.95, 0.85, 0.7,
     noise = torch.randn(x0.shape, generator=torch.Generator().manual_seed(seed))
     text, mask = model.encode_text([s.caption() for s in scenes])
     truth = truth.numpy()
+    rendered = [track(r, s).centroids for r, s in zip(truth, scenes)]
     out = {"truth": group_steps(truth, scenes)}
     for level in levels:
         xt = (1 - level) * x0 + level * noise
         videos = model.decode_video(xt - level * model.dit(xt, torch.full((n, x0.shape[2]), level), text, mask)).numpy()
-        errors = [float(np.linalg.norm(a - b)) for v, r, s in zip(videos, truth, scenes)
-                  for a, b in zip(track(v, s).centroids, track(r, s).centroids) if np.isfinite(a).all() and np.isfinite(b).all()]
+        errors = [float(np.linalg.norm(a - b)) for v, r, s in zip(videos, rendered, scenes)
+                  for a, b in zip(track(v, s).centroids, r) if np.isfinite(a).all() and np.isfinite(b).all()]
         out[level] = {**group_steps(videos, scenes), "error": float(np.mean(errors)) if errors else float("nan")}
     return out
 
