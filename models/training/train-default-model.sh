@@ -32,6 +32,7 @@ py="${PYTHON:-/usr/bin/python3}"
 VAE_STEPS="${VAE_STEPS:-2800}"       # the committed state's autoencoder step: more retrains the latents
 DIT_MINUTES="${DIT_MINUTES:-1300}"   # denoiser training time over all sessions (the committed state: see models/README.md)
 COHERENCE_WEIGHT="${COHERENCE_WEIGHT:-2}"  # train.py --coherence-weight (models/README.md, ninth session)
+TIMESTEP_SHIFT="${TIMESTEP_SHIFT:-3}"      # train.py --timestep-shift (models/README.md, tenth session)
 DECODER_STEPS="${DECODER_STEPS:-2500}"  # decoder-only steps after the denoiser phase
 INIT_PACKAGE="${INIT_PACKAGE:-$here/../spacetime-world-v1}"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
@@ -52,7 +53,8 @@ $py -m spacetime_train.latents --run "$run" --first 8 --until "$run/dit.done" --
 producer=$!
 trap 'touch "$run/dit.done"; kill $producer 2>/dev/null || true' EXIT
 $py -m spacetime_train.train --out "$run" --phase dit --dit-steps 100000 --dit-minutes "$DIT_MINUTES" --dit-batch 32 \
-    --dit-lr 3e-4 --coherence-weight "$COHERENCE_WEIGHT" --min-shards 8 --init-package "$INIT_PACKAGE" --threads 1 "${device[@]}"
+    --dit-lr 3e-4 --coherence-weight "$COHERENCE_WEIGHT" \
+    --timestep-shift "$TIMESTEP_SHIFT" --min-shards 8 --init-package "$INIT_PACKAGE" --threads 1 "${device[@]}"
 touch "$run/dit.done"
 wait $producer || true
 $py -m spacetime_train.train --out "$run" --phase decoder --decoder-steps "$DECODER_STEPS" --decoder-lr 5e-4 --vae-batch 32 \

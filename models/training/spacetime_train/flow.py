@@ -9,14 +9,21 @@ from __future__ import annotations
 import torch
 
 
-def logit_normal(shape, generator=None, device="cpu") -> torch.Tensor:
-    return torch.sigmoid(torch.randn(shape, generator=generator, device=device))
+def shift_noise(t, shift: float):
+    """t' = shift * t / (1 + (shift - 1) * t): more time at high noise for shift > 1 (SD3)."""
+    return shift * t / (1 + (shift - 1) * t)
+
+
+def logit_normal(shape, generator=None, device="cpu", shift: float = 1.0) -> torch.Tensor:
+    """Training noise levels: logit-normal(0, 1), shifted like the sampling schedule when shift > 1.
+    Where a clip's layout and motion are decided (noise above about 0.85: 4 of 10 steps of a shift-3
+    sampling schedule) the unshifted draw puts 4 % of its samples; shifted by 3, 26 %."""
+    return shift_noise(torch.sigmoid(torch.randn(shape, generator=generator, device=device)), shift)
 
 
 def shifted_sigmas(steps: int, shift: float) -> torch.Tensor:
     """steps + 1 noise levels from 1 to 0."""
-    s = torch.linspace(1.0, 0.0, steps + 1)
-    return shift * s / (1 + (shift - 1) * s)
+    return shift_noise(torch.linspace(1.0, 0.0, steps + 1), shift)
 
 
 @torch.no_grad()

@@ -341,7 +341,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
     empty_ids, empty_mask = tok.encode("")
     t0 = time.time()
     if rank == 0:
-        log(logf, f"dit from step {step} (coherence weight {args.coherence_weight}): latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
+        log(logf, f"dit from step {step} (coherence weight {args.coherence_weight}, timestep shift {args.timestep_shift}): latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
                   f" x {world} rank(s)")
     seconds = state.get("dit_seconds", 0.0)     # training time of earlier runs of this phase
     while True:
@@ -365,8 +365,8 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
 
         t_len = x0.shape[2]
         clean, independent = sample_task_masks(b, t_len, gen, dev)
-        t_shared = logit_normal((b, 1), gen, dev).expand(b, t_len)
-        t_indep = logit_normal((b, t_len), gen, dev)
+        t_shared = logit_normal((b, 1), gen, dev, args.timestep_shift).expand(b, t_len)
+        t_indep = logit_normal((b, t_len), gen, dev, args.timestep_shift)
         t = torch.where(independent.unsqueeze(1), t_indep, t_shared)
         # Conditioning frames are clean, or sometimes lightly noised (t <= 0.1) so the model learns to
         # trust imperfect context: this is what keeps long generations from drifting.
@@ -504,6 +504,9 @@ def main(argv=None):
     ap.add_argument("--coherence-weight", type=float, default=0.0,
                     help="denoiser phase: weight of the loss on the change of the velocity error from one latent "
                          "frame to the next (same optimum; more weight on latent groups that disagree)")
+    ap.add_argument("--timestep-shift", type=float, default=1.0,
+                    help="denoiser phase: shift of the training noise levels (flow.logit_normal; 1: none, 3: as "
+                         "sampling, more training where a clip's layout and motion are decided)")
     ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--caption-dropout", type=float, default=0.1)
     ap.add_argument("--vae-stop-at", type=int, default=10**9,

@@ -141,3 +141,15 @@ def test_estimate_coherence_on_nearly_clean_input_is_the_autoencoder_s(tmp_path)
     assert r["truth"]["inside_group"] > 1.5 and r["truth"]["across_groups"] > 1.5, r
     assert r[1e-4]["inside_group"] < 0.5 < 2 * r["truth"]["across_groups"] < r[1e-4]["across_groups"], r
     assert r[1e-4]["error"] < 4 < r[0.95]["error"], r
+
+
+def test_extension_placement_on_nearly_clean_input_tracks_the_renders(tmp_path):
+    """Nearly clean input: the estimate is the clip's own latents, so the generated frames' centres
+    are the autoencoder's, near the renders, whatever the context; at noise 0.95 with another clip's
+    frames given the estimate is far off."""
+    from spacetime_train.conditioning import extension_placement
+    from spacetime_train.package import Model
+    from spacetime_train.recover import recover
+    torch.save(recover(PACKAGE), tmp_path / "v1.pt")
+    r = extension_placement(Model(str(tmp_path / "v1.pt")), 6, 2, levels=(1e-4, 0.95))
+    assert max(r[1e-4].values()) < 4 < r[0.95]["another"], r

@@ -223,3 +223,16 @@ def test_shipped_package_is_complete_and_small():
                 "scheduler", "text"):
         assert key in manifest
     assert manifest["video"]["native_fps"] == 8 and manifest["video"]["native_size"] == {"width": 64, "height": 64}
+
+
+def test_training_noise_levels_shift_like_the_sampling_schedule():
+    """--timestep-shift: the logit-normal draw mapped by the sampling schedule's shift, so that the
+    high noise levels, where sampling decides layout and motion, get their share of training."""
+    from spacetime_train.flow import logit_normal, shift_noise, shifted_sigmas
+    g = torch.Generator().manual_seed(0)
+    plain = logit_normal((100_000,), g)
+    shifted = logit_normal((100_000,), g, shift=3.0)
+    assert 0.035 < float((plain > 0.85).float().mean()) < 0.047       # P(z > logit 0.85) = 0.041
+    assert 0.25 < float((shifted > 0.85).float().mean()) < 0.27        # P(z > logit 0.654) = 0.262
+    assert float(shift_noise(torch.tensor(0.5), 3.0)) == pytest.approx(0.75)
+    assert torch.allclose(shifted_sigmas(4, 3.0), shift_noise(torch.tensor([1.0, 0.75, 0.5, 0.25, 0.0]), 3.0))
