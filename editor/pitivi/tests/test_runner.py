@@ -19,15 +19,18 @@ Gst.init(None)
 GES.init()
 
 
-def encode(path, frames):
-    """An H.264 MP4 of `frames` frames at 8 fps, 64x64."""
-    pipeline = Gst.parse_launch("videotestsrc num-buffers=%d pattern=ball ! video/x-raw,width=64,height=64,"
-                                "framerate=8/1 ! videoconvert ! x264enc ! mp4mux ! filesink location=%s"
-                                % (frames, path))
+def play(pipeline):
+    """Runs a pipeline to its end; it must end with EOS, not an error."""
     pipeline.set_state(Gst.State.PLAYING)
     message = pipeline.get_bus().timed_pop_filtered(30 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
     pipeline.set_state(Gst.State.NULL)
     assert message is not None and message.type == Gst.MessageType.EOS
+
+
+def encode(path, frames):
+    """An H.264 MP4 of `frames` frames at 8 fps, 64x64."""
+    play(Gst.parse_launch("videotestsrc num-buffers=%d pattern=ball ! video/x-raw,width=64,height=64,"
+                          "framerate=8/1 ! videoconvert ! x264enc ! mp4mux ! filesink location=%s" % (frames, path)))
 
 
 class Clip:
@@ -52,14 +55,6 @@ def test_a_cut_one_frame_short_is_found(tmp_path):
     assert spacetime.Cut(Clip(asset), 0, 1_400_000_000, str(short)).shortfall() is not None
 
 
-def render(stage):
-    pipeline = stage.pipeline()
-    pipeline.set_state(Gst.State.PLAYING)
-    message = pipeline.get_bus().timed_pop_filtered(30 * Gst.SECOND, Gst.MessageType.EOS | Gst.MessageType.ERROR)
-    pipeline.set_state(Gst.State.NULL)
-    assert message is not None and message.type == Gst.MessageType.EOS
-
-
 def test_cuts_hold_every_frame_render_after_render(tmp_path):
     # With encodebin's videorate in the chain, about 1 render in 10 (idle) to 1 in 2 (both cores
     # busy) lost the last frame; 40 renders of the whole clip and of its last second each.
@@ -70,7 +65,7 @@ def test_cuts_hold_every_frame_render_after_render(tmp_path):
     for i in range(40):
         for inpoint in (0, 500_000_000):
             cut = spacetime.Cut(Clip(asset), inpoint, asset.get_duration() - inpoint, str(tmp_path / "cut.mkv"))
-            render(cut)
+            play(cut.pipeline())
             missing = cut.shortfall()
             if missing is not None:
                 short.append((i, inpoint, missing))
