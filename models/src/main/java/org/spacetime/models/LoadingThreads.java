@@ -5,12 +5,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Threads for the parts of loading a model that run side by side (hashing files, making sessions,
- * reading the tokenizer). They end when the load does: the plugin lives inside someone else's
- * process, and the JVM's common pool would leave idle workers behind in it for a minute.
+ * reading the tokenizer). They end when the load does, failed or not: the plugin lives inside
+ * someone else's process, which may exit as soon as it has the error, and a thread still in
+ * native code then (OpenSSL, ONNX Runtime) runs into libraries being torn down. gst-launch with a
+ * damaged package died of SIGSEGV that way while the other files were still being hashed.
  */
 final class LoadingThreads implements AutoCloseable {
     private final ExecutorService threads;
@@ -44,9 +47,26 @@ final class LoadingThreads implements AutoCloseable {
         }
     }
 
-    /** Lets queued tasks finish; the threads end once idle. */
+    /**
+     * Ends the threads and waits for them. Every task has been awaited when a load succeeds; when
+     * it failed, tasks not started are dropped and running ones interrupted (a file being hashed
+     * stops at its next read) and waited for.
+     */
     @Override
     public void close() {
-        threads.shutdown();
+        threads.shutdownNow();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (threads.awaitTermination(1, TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -118,6 +119,26 @@ class PackageValidationTest {
         Files.writeString(dir.resolve("model.json"), json);
         Files.writeString(dir.resolve("tokenizer.json"), Files.readString(dir.resolve("tokenizer.json")) + " ");
         assertTrue(fail(dir).contains("tokenizer.json does not match model.json field 'text.tokenizer_sha256'"));
+    }
+
+    /**
+     * A failed check leaves no thread of the load behind: the host may exit as soon as it has the
+     * error, and a thread still hashing in OpenSSL then crashed gst-launch (SIGSEGV, exit 139).
+     */
+    @Test
+    void aFailedCheckEndsEveryHashingThreadBeforeItIsReported() throws Exception {
+        Path dir = copy();
+        edit(dir, m -> at(m, "files.denoiser").addProperty("sha256", "0".repeat(64)));
+        // A file after the denoiser that takes a while to hash (sparse: no disk used).
+        try (var f = java.nio.channels.FileChannel.open(dir.resolve("vae_decoder.onnx"),
+                java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(java.nio.ByteBuffer.wrap(new byte[1]), 1L << 30);
+        }
+        String m = fail(dir);
+        assertTrue(m.contains("denoiser.onnx does not match"), "the first file in manifest order is reported: " + m);
+        List<String> left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith("spacetime-hasher")).toList();
+        assertTrue(left.isEmpty(), "hashing threads still running after the error: " + left);
     }
 
     /** A tokenizer.json that matches its digest but is broken or hostile fails with the tokenizer named. */

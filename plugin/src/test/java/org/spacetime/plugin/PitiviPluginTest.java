@@ -45,6 +45,7 @@ class PitiviPluginTest {
     static final List<Process> processes = new ArrayList<>();
     static Map<String, String> env;
     static String pitiviBusName;
+    static Process pitivi;
     static final long S = 1_000_000_000L;
 
     record Clip(String asset, int layer, long start, long duration, long inpoint) {}
@@ -89,7 +90,10 @@ class PitiviPluginTest {
                 "XDG_DATA_HOME", plugin.dataHome().toString(), "XDG_CONFIG_HOME", tmp.resolve("config").toString(),
                 "XDG_CACHE_HOME", tmp.resolve("cache").toString(), "GST_PLUGIN_PATH", plugin.pluginDir.toString(),
                 "GST_REGISTRY_1_0", plugin.registry.toString()));
-        Process pitivi = start("pitivi.log", env, "pitivi", project.resolve("project.xges").toString());
+        // For a failure's report: the elements' debug log, and Python's stacks on SIGABRT (see awaitLog).
+        env.putAll(Map.of("GST_DEBUG", "spacetime*:5", "GST_DEBUG_NO_COLOR", "1",
+                "GST_DEBUG_FILE", tmp.resolve("gst-debug.log").toString(), "PYTHONFAULTHANDLER", "1"));
+        pitivi = start("pitivi.log", env, "pitivi", project.resolve("project.xges").toString());
         long deadline = System.currentTimeMillis() + 90_000;
         while (pitiviBusName == null && System.currentTimeMillis() < deadline) {
             assertTrue(pitivi.isAlive(), "Pitivi exited: " + log());
@@ -122,6 +126,27 @@ class PitiviPluginTest {
         Path log = tmp.resolve("pitivi.log");
         return Files.exists(log) ? Files.readString(log).lines().filter(l -> !l.startsWith("ALSA"))
                 .reduce("", (x, y) -> x + "\n" + y) : "";
+    }
+
+    /**
+     * Waits up to {@code seconds} for {@code text} in Pitivi's log. If it does not come, Pitivi is
+     * aborted so that its Python stacks (every thread's) and the elements' debug log say where it was.
+     */
+    static void awaitLog(String text, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (!log().contains(text) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        if (log().contains(text)) {
+            return;
+        }
+        new ProcessBuilder("kill", "-ABRT", Long.toString(pitivi.pid())).start().waitFor();
+        pitivi.waitFor(10, TimeUnit.SECONDS);
+        Path debug = tmp.resolve("gst-debug.log");
+        List<String> lines = Files.exists(debug) ? Files.readAllLines(debug) : List.of();
+        throw new AssertionError("'" + text + "' not in Pitivi's log after " + seconds + " s; the log and Pitivi's "
+                + "stacks:" + log() + "\nthe last lines of the elements' debug log:\n"
+                + String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size())));
     }
 
     static InstalledPlugin.Result gdbus(String... args) throws Exception {
@@ -306,11 +331,7 @@ class PitiviPluginTest {
     @Order(6)
     void extendBackwardPlacesTheLeadInBeforeTheClip() throws Exception {
         activate("spacetime-extend", "{\"clip\": \"uriclip0\", \"direction\": \"backward\", \"duration\": 1}");
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!log().contains("Not enough room before the clip") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(500);
-        }
-        assertTrue(log().contains("Not enough room before the clip: it starts at 0.00 s"), log());
+        awaitLog("Not enough room before the clip: it starts at 0.00 s", 30);
         activate("spacetime-extend", "{\"clip\": \"uriclip1\", \"direction\": \"backward\", \"duration\": 1}");
         Clip c = awaitClip("spacetime-extend-");
         // The file holds the 1 s lead-in, then b.mp4: the clip uses the lead-in.
@@ -327,21 +348,13 @@ class PitiviPluginTest {
             files = s.count();
         }
         activate("spacetime-generate", "{\"prompt\": \"\", \"duration\": 2}");
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!log().contains("prompt is empty") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(500);
-        }
-        assertTrue(log().contains("Generating a clip failed") && log().contains("prompt is empty"),
-                "the element's message in the error dialog (and the log): " + log());
+        // The element's message, in the error dialog and the log.
+        awaitLog("Generating a clip failed: prompt is empty", 60);
         activate("spacetime-generate", "{\"prompt\": \"a red circle moves right on a black background\", "
                 + "\"duration\": 60}");
         Thread.sleep(3000);
         activate("spacetime-cancel", null);
-        deadline = System.currentTimeMillis() + 30_000;
-        while (!log().contains("cancelled; nothing was added") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(500);
-        }
-        assertTrue(log().contains("cancelled; nothing was added"), log());
+        awaitLog("cancelled; nothing was added", 30);
         Thread.sleep(12_000);
         assertEquals(before, clips(), "the project is unchanged");
         try (Stream<Path> s = Files.list(project)) {
