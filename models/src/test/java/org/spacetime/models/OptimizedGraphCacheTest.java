@@ -149,12 +149,14 @@ class OptimizedGraphCacheTest {
         assertFalse(OptimizedGraphCache.from(Map.of(), "").enabled());
     }
 
-    private static final int PACKAGE_VELOCITY_LENGTH = 16 * 9 * 8 * 8;
+    /** The package's latent channels (16 in v1's, 32 in v2's): the window below is sized by them. */
+    private static final int CHANNELS = Manifest.read(PACKAGE.resolve("model.json")).latentChannels();
+    private static final int PACKAGE_VELOCITY_LENGTH = CHANNELS * 9 * 8 * 8;
 
     /** The denoiser's velocity for fixed inputs (a 64x64 window). */
     private static float[] velocity(ModelSessions sessions) throws Exception {
         var env = sessions.env();
-        int c = 16, t = 9, h = 8, w = 8, tokens = 12;
+        int c = CHANNELS, t = 9, h = 8, w = 8, tokens = 12;
         Random r = new Random(3);
         float[] latents = new float[c * t * h * w], text = new float[tokens * 192], ts = new float[t];
         for (int i = 0; i < latents.length; i++) {

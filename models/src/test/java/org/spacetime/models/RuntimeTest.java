@@ -65,7 +65,9 @@ class RuntimeTest {
                     .build().resolved(model.manifest());
             assertEquals(c.get("shift").getAsDouble(), model.manifest().shift(), "fixture made with the manifest's shift");
             int t = model.manifest().latentFramesFor(r.frames());
-            VideoPipeline.Latents lat = new VideoPipeline.Latents(16, t, r.height() / 8, r.width() / 8);
+            int f = model.manifest().spatialFactor();
+            VideoPipeline.Latents lat = new VideoPipeline.Latents(model.manifest().latentChannels(), t, r.height() / f,
+                    r.width() / f);
             PromptEncoder.Embeddings text = model.prompts().encode(model.sessions(), r.prompt(), "");
             try (Cancellation cancel = new Cancellation()) {
                 pipeline.denoise(lat, r, text, 0, ProgressListener.NONE, cancel, floats(FIXTURES.resolve(name + ".noise.f32")));
