@@ -29,6 +29,16 @@ public final class VideoModel implements AutoCloseable {
     private final ModelSessions sessions;
     private final PromptEncoder prompts;
     private final DirectBufferPool buffers = new DirectBufferPool();
+    /**
+     * Held while a window (or a whole clip) is made: one at a time per model. Two generations at
+     * once on the shared sessions (two elements in a pipeline) gave clips unlike each alone
+     * (RuntimeTest: 1 in 8 runs with this package under load, 3-5 in 10 with the v2 candidate),
+     * and holding any one session's runs to one at a time did not stop it; where they interfere
+     * inside ONNX Runtime is not found. Within a window the two halves of a guidance pair still run
+     * side by side (deterministic: every golden and repeat test), and on 2 cores a second window
+     * at once gained little anyway.
+     */
+    private final java.util.concurrent.locks.ReentrantLock windows = new java.util.concurrent.locks.ReentrantLock();
     /** Runs the second half of guidance pairs (ModelSessions.denoiserLanes); a thread per pipeline in flight. */
     private final ExecutorService laneThreads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "spacetime-denoiser-lane");
@@ -115,6 +125,11 @@ public final class VideoModel implements AutoCloseable {
 
     DirectBufferPool buffers() {
         return buffers;
+    }
+
+    /** The lock a window holds while it runs the sessions (see {@code windows}). */
+    java.util.concurrent.locks.ReentrantLock windowLock() {
+        return windows;
     }
 
     PromptEncoder prompts() {

@@ -50,6 +50,10 @@ public final class VideoPipeline {
         return model.prompts();
     }
 
+    java.util.concurrent.locks.ReentrantLock windowLock() {
+        return model.windowLock();
+    }
+
     public Video generate(GenerationRequest request) {
         try (Cancellation c = new Cancellation()) {
             return generate(request, ProgressListener.NONE, c);
@@ -58,6 +62,7 @@ public final class VideoPipeline {
 
     public Video generate(GenerationRequest request, ProgressListener progress, Cancellation cancel) {
         GenerationRequest r = request.resolved(m);
+        model.windowLock().lock();
         try {
             PromptEncoder.Embeddings text = model.prompts().encode(model.sessions(), r.prompt(), r.negativePrompt());
             if (r.task() == Task.LOOP) {
@@ -72,6 +77,8 @@ public final class VideoPipeline {
                 throw new Cancellation.CancelledException();
             }
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        } finally {
+            model.windowLock().unlock();
         }
     }
 

@@ -178,6 +178,7 @@ public final class WindowedGenerator {
     }
 
     private Video step(ProgressListener progress, Cancellation cancel, boolean decode) {
+        pipeline.windowLock().lock();          // one window at a time per model (VideoModel)
         try {
             Video out = switch (mode) {
                 case LOOP -> loop(progress, cancel);
@@ -192,6 +193,8 @@ public final class WindowedGenerator {
                 throw new Cancellation.CancelledException();
             }
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        } finally {
+            pipeline.windowLock().unlock();
         }
     }
 
