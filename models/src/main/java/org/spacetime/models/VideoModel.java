@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -38,7 +39,7 @@ public final class VideoModel implements AutoCloseable {
      * side by side (deterministic: every golden and repeat test), and on 2 cores a second window
      * at once gained little anyway.
      */
-    private final java.util.concurrent.locks.ReentrantLock windows = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock windows = new ReentrantLock();
     /** Runs the second half of guidance pairs (ModelSessions.denoiserLanes); a thread per pipeline in flight. */
     private final ExecutorService laneThreads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "spacetime-denoiser-lane");
@@ -128,7 +129,7 @@ public final class VideoModel implements AutoCloseable {
     }
 
     /** The lock a window holds while it runs the sessions (see {@code windows}). */
-    java.util.concurrent.locks.ReentrantLock windowLock() {
+    ReentrantLock windowLock() {
         return windows;
     }
 

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.ReentrantLock;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
@@ -50,7 +51,7 @@ public final class VideoPipeline {
         return model.prompts();
     }
 
-    java.util.concurrent.locks.ReentrantLock windowLock() {
+    ReentrantLock windowLock() {
         return model.windowLock();
     }
 
