@@ -3,13 +3,18 @@ package org.spacetime.models;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
@@ -55,7 +60,7 @@ class PackageValidationTest {
         assertTrue(m.contains("'vae.latent_channels' is missing"), m);
         Files.writeString(dir.resolve("model.json"), json);
         edit(dir, j -> {
-            com.google.gson.JsonArray reversed = new com.google.gson.JsonArray();
+            JsonArray reversed = new JsonArray();
             reversed.add(0.9);
             reversed.add(0.5);
             at(j, "scheduler").add("guidance_interval", reversed);
@@ -136,15 +141,15 @@ class PackageValidationTest {
         Path dir = copy();
         edit(dir, m -> at(m, "files.denoiser").addProperty("sha256", "0".repeat(64)));
         // A file after the denoiser that takes seconds to hash (sparse: no disk used).
-        try (var f = java.nio.channels.FileChannel.open(dir.resolve("vae_decoder.onnx"),
-                java.nio.file.StandardOpenOption.WRITE)) {
-            f.write(java.nio.ByteBuffer.wrap(new byte[1]), 16L << 30);
+        try (var f = FileChannel.open(dir.resolve("vae_decoder.onnx"),
+                StandardOpenOption.WRITE)) {
+            f.write(ByteBuffer.wrap(new byte[1]), 16L << 30);
         }
         String m = fail(dir);
         assertTrue(m.contains("denoiser.onnx does not match"), "the first file in manifest order is reported: " + m);
         // A pool thread may still be returning from its last task for a moment; one still hashing
         // would go on for seconds.
-        List<String> left = new java.util.ArrayList<>();
+        List<String> left = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith("spacetime-hasher")) {
                 t.join(2000);
