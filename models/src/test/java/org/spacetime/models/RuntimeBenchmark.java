@@ -27,9 +27,12 @@ public final class RuntimeBenchmark {
             String prompt = "a red circle bounces on a gray background";
             out("package %s on %s, %d threads", m.name(), model.device(), threads);
             GenerationRequest.Builder req = GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt(prompt).seed(1);
-            for (int i = 0; i < 3; i++) {
-                p.generate(req.build());                               // warm-up: JIT and ORT arenas
+            // Warm-up (JIT, ONNX Runtime's first runs), timed: what a stream's first windows cost.
+            long[] first = new long[3];
+            for (int i = 0; i < first.length; i++) {
+                first[i] = time(() -> p.generate(req.build()));
             }
+            out("first windows after the load: %.0f, %.0f, %.0f ms", first[0] / 1e6, first[1] / 1e6, first[2] / 1e6);
             double seconds = (double) m.framesPerWindow() / m.nativeFps();
             long[] wall = new long[10];
             long ort = 0;
