@@ -121,25 +121,30 @@ def test_the_shipped_denoiser_uses_the_frames_around_a_latent(tmp_path):
     from spacetime_train.conditioning import context_use, frequency_errors
     from spacetime_train.package import Model
     from spacetime_train.recover import recover
-    torch.save(recover(PACKAGE), tmp_path / "v1.pt")
-    model = Model(str(tmp_path / "v1.pt"))
+    torch.save(recover(PACKAGE), tmp_path / "shipped.pt")
+    model = Model(str(tmp_path / "shipped.pt"))
     use = context_use(model, 8, 5, levels=(0.9,))[0.9]
     assert use["clean"] < 0.8 * use["noised"] < use["another"], use
-    assert frequency_errors(model, 2, 1) is None        # v1's autoencoder: one code per latent group
+    # 2.0.0's per-frame autoencoder has a code per frame, so the estimate's error is measured per
+    # temporal frequency of a latent group's 4 codes (1.0.0's had one code per group: None).
+    errors = frequency_errors(model, 2, 1)
+    assert all(len(e) == 4 for e in errors.values()) and sum(errors[0.9]) > 5 * sum(errors[0.3]), errors
 
 
 def test_estimate_coherence_on_nearly_clean_input_is_the_autoencoder_s(tmp_path):
     """Nearly clean input: the estimate is the clip's own latents whatever the denoiser, so its
-    decoded steps are the autoencoder's reconstruction's (v1's: frozen inside a latent group, the
-    jump across), which tracks the centres to within a pixel or two of the renders."""
+    decoded steps are the autoencoder's reconstruction's (2.0.0's: the renders' steps inside and
+    across latent groups; 1.0.0's froze inside a group and jumped across), which tracks the centres
+    to within a pixel or two of the renders."""
     from spacetime_train.conditioning import estimate_coherence
     from spacetime_train.package import Model
     from spacetime_train.recover import recover
-    torch.save(recover(PACKAGE), tmp_path / "v1.pt")
-    model = Model(str(tmp_path / "v1.pt"))
+    torch.save(recover(PACKAGE), tmp_path / "shipped.pt")
+    model = Model(str(tmp_path / "shipped.pt"))
     r = estimate_coherence(model, 6, 2, levels=(1e-4, 0.95))
     assert r["truth"]["inside_group"] > 1.5 and r["truth"]["across_groups"] > 1.5, r
-    assert r[1e-4]["inside_group"] < 0.5 < 2 * r["truth"]["across_groups"] < r[1e-4]["across_groups"], r
+    for where in ("inside_group", "across_groups"):
+        assert abs(r[1e-4][where] - r["truth"][where]) < 0.2 * r["truth"][where], r
     assert r[1e-4]["error"] < 4 < r[0.95]["error"], r
 
 
@@ -150,6 +155,6 @@ def test_extension_placement_on_nearly_clean_input_tracks_the_renders(tmp_path):
     from spacetime_train.conditioning import extension_placement
     from spacetime_train.package import Model
     from spacetime_train.recover import recover
-    torch.save(recover(PACKAGE), tmp_path / "v1.pt")
-    r = extension_placement(Model(str(tmp_path / "v1.pt")), 6, 2, levels=(1e-4, 0.95))
+    torch.save(recover(PACKAGE), tmp_path / "shipped.pt")
+    r = extension_placement(Model(str(tmp_path / "shipped.pt")), 6, 2, levels=(1e-4, 0.95))
     assert max(r[1e-4].values()) < 4 < r[0.95]["another"], r

@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
@@ -92,7 +94,8 @@ class PitiviPluginTest {
                 "GST_REGISTRY_1_0", plugin.registry.toString()));
         // For a failure's report: the elements' debug log, and Python's stacks on SIGABRT (see awaitLog).
         env.putAll(Map.of("GST_DEBUG", "spacetime*:5", "GST_DEBUG_NO_COLOR", "1",
-                "GST_DEBUG_FILE", tmp.resolve("gst-debug.log").toString(), "PYTHONFAULTHANDLER", "1"));
+                "GST_DEBUG_FILE", tmp.resolve("gst-debug.log").toString(), "PYTHONFAULTHANDLER", "1",
+                "PYTHONUNBUFFERED", "1"));   // nothing Pitivi logged is left in a buffer when it is aborted
         pitivi = start("pitivi.log", env, "pitivi", project.resolve("project.xges").toString());
         long deadline = System.currentTimeMillis() + 90_000;
         while (pitiviBusName == null && System.currentTimeMillis() < deadline) {
@@ -177,6 +180,21 @@ class PitiviPluginTest {
         InstalledPlugin.Result r = gdbus("--dest", pitiviBusName, "--object-path", "/org/pitivi/Pitivi",
                 "--method", "org.gtk.Actions.Activate", action, variant, "{}");
         assertEquals(0, r.exitCode(), r.all());
+    }
+
+    /** Waits until the project's folder holds a file named {@code prefix}... not in {@code present}. */
+    static void awaitNewFile(Set<Path> present, String prefix, int seconds) throws Exception {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (System.currentTimeMillis() < deadline) {
+            try (Stream<Path> s = Files.list(project)) {
+                if (s.anyMatch(f -> !present.contains(f) && f.getFileName().toString().startsWith(prefix))) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the render did not start (no new " + prefix + "* file in " + project + " after "
+                + seconds + " s); Pitivi's log:\n" + log());
     }
 
     /** The clips of the project as Pitivi saved it last (its automatic backup). */
@@ -350,9 +368,17 @@ class PitiviPluginTest {
         activate("spacetime-generate", "{\"prompt\": \"\", \"duration\": 2}");
         // The element's message, in the error dialog and the log.
         awaitLog("Generating a clip failed: prompt is empty", 60);
+        Set<Path> present;
+        try (Stream<Path> s = Files.list(project)) {
+            present = s.collect(Collectors.toSet());
+        }
         activate("spacetime-generate", "{\"prompt\": \"a red circle moves right on a black background\", "
                 + "\"duration\": 60}");
-        Thread.sleep(3000);
+        // Cancelled once the render has started (its file is open in the project's folder), not after
+        // a fixed time: where it never starts, that is the failure reported (it failed once here
+        // with no trace of the render in either log).
+        awaitNewFile(present, "spacetime-generate-", 30);
+        Thread.sleep(2000);
         activate("spacetime-cancel", null);
         awaitLog("cancelled; nothing was added", 30);
         Thread.sleep(12_000);

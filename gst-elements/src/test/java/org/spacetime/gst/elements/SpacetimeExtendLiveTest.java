@@ -168,19 +168,24 @@ class SpacetimeExtendLiveTest {
             assertArrayEquals(sent.get(i), f.rgb(), "input frame " + i + " passes bit-exact after the stall");
             assertTrue(f.pts() >= end + generated * FRAME_NS, "and after the generated frames");
         }
-        // What the first generated frames show: the red object (seed 0 is pinned; CPU output is deterministic).
+        // What the first generated frames show: the red object (seed 0 is pinned; CPU output is
+        // deterministic). Judged by the object's mean colour, as the World judge does: its soft
+        // edges blend into the background, so a share of pure-red pixels would judge the blur.
         for (int j = 0; j < 4; j++) {
-            long object = 0, red = 0;
+            long object = 0, r = 0, g = 0, b = 0;
             byte[] rgb = out.get(16 + j).rgb();
             for (int o = 0; o < FRAME; o += 3) {
-                int r = rgb[o] & 255, g = rgb[o + 1] & 255, b = rgb[o + 2] & 255;
-                if (Math.abs(r - 16) + Math.abs(g - 16) + Math.abs(b - 16) > 90) {
+                int pr = rgb[o] & 255, pg = rgb[o + 1] & 255, pb = rgb[o + 2] & 255;
+                if (Math.abs(pr - 16) + Math.abs(pg - 16) + Math.abs(pb - 16) > 90) {
                     object++;
-                    red += r > 2 * g && r > 2 * b ? 1 : 0;
+                    r += pr;
+                    g += pg;
+                    b += pb;
                 }
             }
-            assertTrue(object > 40 && red > 0.8 * object, "generated frame " + j + " shows the red object: "
-                    + red + "/" + object);
+            assertTrue(object > 40 && r > 2 * g && r > 2 * b, "generated frame " + j
+                    + " shows the red object: " + object + " object pixels, mean colour " + (object == 0 ? "-"
+                    : r / object + "," + g / object + "," + b / object));
         }
     }
 
