@@ -248,7 +248,7 @@ public final class ModelSessions implements AutoCloseable {
             // default: on 2 cores they then steal the CPU from the next session (the decoder after
             // the denoiser ran 30 % slower). Spinning during a run is kept.
             o.addConfigEntry("session.force_spinning_stop", "1");
-            if (role.startsWith("vae_")) {
+            if (role.equals(name(Role.VAE_ENCODER)) || role.equals(name(Role.VAE_DECODER))) {
                 // The autoencoder's activations are large (33 frames at full size): with a memory
                 // pattern, its second run allocates the planned block anew and pays the page faults
                 // of fresh memory again (the decoder: 105, 98, then 35 ms a run; without: 105, 35, 35).

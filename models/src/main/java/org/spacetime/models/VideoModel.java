@@ -33,7 +33,7 @@ public final class VideoModel implements AutoCloseable {
     /**
      * Held while a window (or a whole clip) is made: one at a time per model. Two generations at
      * once on the shared sessions (two elements in a pipeline) gave clips unlike each alone
-     * (RuntimeTest: 1 in 8 runs with this package under load, 3-5 in 10 with the v2 candidate),
+     * (RuntimeTest: 1 in 8 runs with package 1.0.0 under load, 3-5 in 10 with a 2.0.0 candidate),
      * and holding any one session's runs to one at a time did not stop it; where they interfere
      * inside ONNX Runtime is not found. Within a window the two halves of a guidance pair still run
      * side by side (deterministic: every golden and repeat test), and on 2 cores a second window

@@ -240,8 +240,8 @@ class RuntimeTest {
     /**
      * Two generations at once on the shared model (two elements in one pipeline) give the frames each
      * gives alone. They did not always: whole clips came out different (1 run of this class in 8
-     * under load with this package, 3-5 in 10 with the v2 candidate), until a model made one window
-     * at a time (VideoModel's window lock; 0 in 10 with v2 after). What is allowed is a rounding
+     * under load with package 1.0.0, 3-5 in 10 with a 2.0.0 candidate), until a model made one window
+     * at a time (VideoModel's window lock; 0 in 10 with that candidate after). What is allowed is a rounding
      * difference, one byte by one code value in a thousand.
      */
     @Test
