@@ -16,7 +16,8 @@
 #     (INIT_PACKAGE; a v2 package continues where it stopped, the v1 package gives the text encoder
 #     and the transformer a start on the new latents).
 #  3. the decoder alone on the frozen encoder for DECODER_STEPS steps of 32 frames (sharper frames; the
-#     latents, and so the denoiser, stay as they are).
+#     latents, and so the denoiser, stay as they are), pixels at outlines weighted 5x (--edge-weight 4)
+#     and the latents noised by the encoder's learned variance (about a tenth of their spread).
 #  4. export to $run/package and evaluation to $run/package/eval (python3 -m spacetime_train.evaluate).
 # Every phase trains under bfloat16 autocast where the device multiplies bfloat16 natively (GPUs, and
 # CPUs with AVX512-BF16 or AMX: 2.5-3x the denoiser's steps per hour on the development machine's
@@ -33,7 +34,7 @@ VAE_STEPS="${VAE_STEPS:-2800}"       # the committed state's autoencoder step: m
 DIT_MINUTES="${DIT_MINUTES:-1300}"   # denoiser training time over all sessions (the committed state: see models/README.md)
 COHERENCE_WEIGHT="${COHERENCE_WEIGHT:-2}"  # train.py --coherence-weight (models/README.md, ninth session)
 TIMESTEP_SHIFT="${TIMESTEP_SHIFT:-3}"      # train.py --timestep-shift (models/README.md, tenth session)
-DECODER_STEPS="${DECODER_STEPS:-2500}"  # decoder-only steps after the denoiser phase
+DECODER_STEPS="${DECODER_STEPS:-20000}"  # decoder-only steps after the denoiser phase (2.0.0: 2500)
 INIT_PACKAGE="${INIT_PACKAGE:-$here/../spacetime-world-v1}"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
 device=(${DEVICE:+--device $DEVICE})
@@ -58,7 +59,7 @@ $py -m spacetime_train.train --out "$run" --phase dit --dit-steps 100000 --dit-m
 touch "$run/dit.done"
 wait $producer || true
 $py -m spacetime_train.train --out "$run" --phase decoder --decoder-steps "$DECODER_STEPS" --decoder-lr 5e-4 --vae-batch 32 \
-    --latent-noise 0.01 --threads 1 "${device[@]}"
+    --edge-weight 4 --threads 1 "${device[@]}"
 
 $py -m spacetime_train.export --weights "$run/weights.pt" --out "$run/package" --fixtures "$run/fixtures"
 cp "$run/train.log" "$run/package/TRAINING.log"

@@ -154,6 +154,8 @@ def main(argv=None):
     ap.add_argument("--weights", required=True)
     ap.add_argument("--out", required=True, help="package directory to write")
     ap.add_argument("--fixtures", help="directory for golden fixtures")
+    ap.add_argument("--version", help="the package's version in its manifest (default: the model design's, "
+                                      "package.manifest)")
     args = ap.parse_args(argv)
     torch.manual_seed(0)
     model = Model(args.weights)
@@ -161,6 +163,8 @@ def main(argv=None):
     specs = export_graphs(model, args.out)
     model.tok.save(os.path.join(args.out, "tokenizer.json"))
     m = manifest(model, specs)
+    if args.version:
+        m["version"] = args.version
     m["text"]["tokenizer_sha256"] = _sha256(os.path.join(args.out, "tokenizer.json"))
     with open(os.path.join(args.out, "model.json"), "w") as f:
         json.dump(m, f, indent=1)

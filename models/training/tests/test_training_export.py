@@ -149,6 +149,26 @@ def test_flow_matching_loss_weighs_errors_that_differ_between_latent_frames():
     assert flow_matching_loss(poisoned, clean, 1.0) == pytest.approx(float(flow_matching_loss(error, clean, 1.0)))
 
 
+def test_reconstruction_loss_weighs_outlines_by_edge_weight():
+    """--edge-weight: without it, the plain mean of L1 + squared error (what the autoencoder always
+    trained on); with it, an error on an object's outline costs up to 1 + weight times one on a
+    flat area, so a decoder that rounds corners off pays for it."""
+    from spacetime_train.train import edge_map, reconstruction_loss
+    frames = -torch.ones(1, 3, 16, 16)
+    frames[:, 0, 4:12, 4:12] = 1                                # a red square on black
+    edges = edge_map(frames)[0, 0]
+    assert edges[4, 4] == 1 and edges[3, 3] == 1 and edges[8, 8] == 0 and edges[0, 0] == 0
+    recon = frames + 0.1 * torch.randn(frames.shape, generator=torch.Generator().manual_seed(0))
+    assert reconstruction_loss(recon, frames) == pytest.approx(
+        float(torch.nn.functional.l1_loss(recon, frames) + torch.nn.functional.mse_loss(recon, frames)))
+    corner, flat = frames.clone(), frames.clone()
+    corner[:, :, 4, 4] = 0                                      # the square's corner rounded off
+    flat[:, :, 0, 0] = 0                                        # a background pixel, equally wrong
+    assert reconstruction_loss(corner, frames) == pytest.approx(float(reconstruction_loss(flat, frames)))
+    ratio = reconstruction_loss(corner, frames, 4.0) / reconstruction_loss(flat, frames, 4.0)
+    assert float(ratio) == pytest.approx(5.0)
+
+
 def test_smoke_training_and_export(tmp_path):
     run = tmp_path / "run"
     train_main(["--out", str(run), "--device", "cpu", "--vae-steps", "2", "--vae-batch", "4",
