@@ -61,7 +61,8 @@ wait $producer || true
 $py -m spacetime_train.train --out "$run" --phase decoder --decoder-steps "$DECODER_STEPS" --decoder-lr 5e-4 --vae-batch 32 \
     --edge-weight 4 --threads 1 "${device[@]}"
 
-$py -m spacetime_train.export --weights "$run/weights.pt" --out "$run/package" --fixtures "$run/fixtures"
+$py -m spacetime_train.export --weights "$run/weights.pt" --out "$run/package" --fixtures "$run/fixtures" \
+    --version "${VERSION:-2.1.0}"
 cp "$run/train.log" "$run/package/TRAINING.log"
 OPENBLAS_NUM_THREADS=$(nproc) $py -m spacetime_train.evaluate --weights "$run/weights.pt" --out "$run/package/eval" \
     --n 96 --threads "$(nproc)"
