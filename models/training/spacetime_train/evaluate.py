@@ -135,8 +135,8 @@ def latent_spectrum(model: Model, truth) -> dict | None:
 def autoencoder_report(model: Model, n: int, seed: int) -> dict:
     """Encode + decode of held-out renders (held-out compositions included): PSNR per size on n
     scenes of every kind, and on 4n single-object clips at 64x64 the step figures for truth and
-    reconstruction and the judge on the reconstructions (4n, because the judge's shape is the
-    figure a decoder moves least: on the n scenes' few single-object clips one clip was 0.1)."""
+    reconstruction and the judge on the reconstructions (a set of their own: only about 10 of 24
+    scenes of every kind have one object, and there one clip moved the shape figure by 0.1)."""
     out = {}
     for h, w in ((64, 64), (64, 96), (96, 64)):
         rng = random.Random(seed + h * 7 + w)
