@@ -2,6 +2,7 @@ package org.spacetime.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -183,6 +184,8 @@ class RuntimeTest {
     @Test
     void guidancePairsSideBySideEqualTheBatchOfTwo() {
         assertEquals(2, model.sessions().denoiserLanes().size(), "2 threads on CPU: two lane sessions");
+        assertSame(model.sessions().denoiserLanes().get(0), model.sessions().get(ModelSessions.Role.DENOISER),
+                "unguided steps run on the first lane: no denoiser session of its own is made");
         GenerationRequest r = GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt("a red circle moves right on a black background")
                 .steps(4).frames(17).seed(3).guidanceInterval(0, 1).build();
         Video sideBySide = pipeline.generate(r);
