@@ -31,10 +31,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 run="${1:-runs/v2}"
 py="${PYTHON:-/usr/bin/python3}"
 VAE_STEPS="${VAE_STEPS:-2800}"       # the committed state's autoencoder step: more retrains the latents
-DIT_MINUTES="${DIT_MINUTES:-1300}"   # denoiser training time over all sessions (the committed state: see models/README.md)
+DIT_MINUTES="${DIT_MINUTES:-1600}"   # the denoiser's cosine schedule, in training minutes over all sessions (2.2.0 stopped at 1413 of 1600; 2.0.0 ran 1300 of 1300: models/README.md)
 COHERENCE_WEIGHT="${COHERENCE_WEIGHT:-2}"  # train.py --coherence-weight (models/README.md, ninth session)
 TIMESTEP_SHIFT="${TIMESTEP_SHIFT:-3}"      # train.py --timestep-shift (models/README.md, tenth session)
-DECODER_STEPS="${DECODER_STEPS:-20000}"  # decoder-only steps after the denoiser phase (2.0.0: 2500)
+DECODER_STEPS="${DECODER_STEPS:-27000}"  # decoder-only steps after the denoiser phase (2.0.0: 2500; 2.1.0: 17 810 of 20 000; 2.2.0: 27 000)
 INIT_PACKAGE="${INIT_PACKAGE:-$here/../spacetime-world-v1}"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
 device=(${DEVICE:+--device $DEVICE})
@@ -62,7 +62,7 @@ $py -m spacetime_train.train --out "$run" --phase decoder --decoder-steps "$DECO
     --edge-weight 4 --threads 1 "${device[@]}"
 
 $py -m spacetime_train.export --weights "$run/weights.pt" --out "$run/package" --fixtures "$run/fixtures" \
-    --version "${VERSION:-2.1.0}"
+    --version "${VERSION:-2.2.0}"
 cp "$run/train.log" "$run/package/TRAINING.log"
 OPENBLAS_NUM_THREADS=$(nproc) $py -m spacetime_train.evaluate --weights "$run/weights.pt" --out "$run/package/eval" \
     --n 96 --threads "$(nproc)"
