@@ -2,7 +2,7 @@
 # Makes the README's pictures with the installed plugin and the shipped default model (seed 0,
 # default settings; CPU output is the same on every run): for each prompt, every 4th frame of a
 # 4 s clip made by spacetimesrc, side by side, shown 2x; and a drawn World clip extended by spacetimeextend.
-#   docs/make-pictures.sh            # writes docs/generated.png and docs/extended.png
+#   docs/make-pictures.sh            # writes docs/generated.png and docs/extended.png, prints the extension's object centres
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 work="$(mktemp -d)"
@@ -59,5 +59,14 @@ ext = sorted((work / "extend").glob("*.png"))
 sheet([ext[:12:2], ext[12:24:2], ext[24::2]],
       ["input, drawn as WORLD.md says: frames 0, 2, ..., 10",
        "continued by spacetimeextend: frames 12, 14, ..., 22", "frames 24, 26, ..., 34"], out / "extended.png")
+# The figures README.md quotes for the extension: where the object is (the centre of the pixels far
+# from the background) and whether those pixels are red, in the last input frames and the first generated.
+import numpy as np
+for f in range(10, 19):
+    rgb = np.asarray(Image.open(ext[f]).convert("RGB")).astype(int)
+    far = np.abs(rgb - 16).sum(-1) > 90
+    red = far & (rgb[..., 0] > 2 * rgb[..., 1]) & (rgb[..., 0] > 2 * rgb[..., 2])
+    where = f"object centre x {np.nonzero(far)[1].mean() + 0.5:.1f} px, {red.sum()} of {far.sum()} pixels red" if far.any() else "no object"
+    print(f"extended frame {f} ({'input' if f < 12 else 'generated'}): {where}")
 PY
 echo "wrote $here/generated.png and $here/extended.png"
