@@ -241,16 +241,35 @@ def sample_task_masks(b, t, gen, dev):
     return clean, independent
 
 
-def flow_matching_loss(error: torch.Tensor, clean: torch.Tensor, coherence_weight: float = 0.0) -> torch.Tensor:
+def object_map(x0: torch.Tensor) -> torch.Tensor:
+    """(B, 1, T, h, w) in [0, 1]: how far each latent position of clean latents (B, C, T, h, w) is
+    from its clip's background (the per-channel median over the whole clip), relative to the clip's
+    farthest. World clips are a flat background with small objects, so this marks objects and their
+    outlines; a clip without objects gets noise-level values everywhere, as it should (no emphasis)."""
+    flat = x0.flatten(2)
+    background = flat.median(dim=2).values[:, :, None, None, None]
+    far = (x0 - background).abs().mean(dim=1, keepdim=True)
+    return far / far.flatten(1).amax(dim=1).clamp(min=1e-6)[:, None, None, None, None]
+
+
+def flow_matching_loss(error: torch.Tensor, clean: torch.Tensor, coherence_weight: float = 0.0,
+                       objects: torch.Tensor | None = None, object_weight: float = 0.0) -> torch.Tensor:
     """Mean squared velocity error (B, C, T, h, w) over the generated latent frames (clean (B, T) is
     0), plus `coherence_weight` times the mean squared change of that error from one generated latent
     frame to the next. Any positive-definite weighting of the squared error has the same minimiser
     (the posterior mean), so the second term changes what the denoiser learns first, not what it
     converges to: errors that differ between neighbouring latent groups (an object placed elsewhere
-    in each) weigh up to 1 + 4 * coherence_weight times as much as errors shared by all."""
+    in each) weigh up to 1 + 4 * coherence_weight times as much as errors shared by all. With
+    `objects` (object_map of the clean latents), an error at a latent position weighs
+    1 + object_weight * its object value: an object's few positions, where shape is decided, count
+    for more than the background around it (the weights are normalised, so the loss stays a mean)."""
     per_frame = error[0, :, 0].numel()
     w = (1 - clean)[:, None, :, None, None]
-    loss = (error ** 2 * w).sum() / (w.sum() * per_frame).clamp(min=1)
+    where = w.expand(-1, -1, -1, *error.shape[3:])
+    if objects is not None and object_weight > 0:
+        emphasis = 1 + object_weight * objects
+        where = where * emphasis / emphasis.mean(dim=(2, 3, 4), keepdim=True)
+    loss = (error ** 2 * where).sum() / (where.sum() * error.shape[1]).clamp(min=1)
     if coherence_weight > 0:
         pairs = w[:, :, 1:] * w[:, :, :-1]
         change = error[:, :, 1:] - error[:, :, :-1]
@@ -361,7 +380,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
     empty_ids, empty_mask = tok.encode("")
     t0 = time.time()
     if rank == 0:
-        log(logf, f"dit from step {step} (coherence weight {args.coherence_weight}, timestep shift {args.timestep_shift}): latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
+        log(logf, f"dit from step {step} (coherence weight {args.coherence_weight}, object weight {args.object_weight}, timestep shift {args.timestep_shift}): latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
                   f" x {world} rank(s)")
     seconds = state.get("dit_seconds", 0.0)     # training time of earlier runs of this phase
     while True:
@@ -398,7 +417,8 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
         target = noise - x0
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=args.bf16):
             v = trained(xt, t, ids, mask)
-        loss = flow_matching_loss(v.float() - target, clean, args.coherence_weight)
+        objects = object_map(x0) if args.object_weight > 0 else None
+        loss = flow_matching_loss(v.float() - target, clean, args.coherence_weight, objects, args.object_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -527,6 +547,9 @@ def main(argv=None):
     ap.add_argument("--coherence-weight", type=float, default=0.0,
                     help="denoiser phase: weight of the loss on the change of the velocity error from one latent "
                          "frame to the next (same optimum; more weight on latent groups that disagree)")
+    ap.add_argument("--object-weight", type=float, default=0.0,
+                    help="denoiser phase: an error where the clean latent departs from the clip's background weighs up "
+                         "to 1 + this much (object_map; objects and outlines, where shape is decided, count for more)")
     ap.add_argument("--timestep-shift", type=float, default=1.0,
                     help="denoiser phase: shift of the training noise levels (flow.logit_normal; 1: none, 3: as "
                          "sampling, more training where a clip's layout and motion are decided)")

@@ -149,6 +149,32 @@ def test_flow_matching_loss_weighs_errors_that_differ_between_latent_frames():
     assert flow_matching_loss(poisoned, clean, 1.0) == pytest.approx(float(flow_matching_loss(error, clean, 1.0)))
 
 
+def test_object_weight_puts_the_loss_on_objects():
+    """--object-weight: object_map marks where clean latents depart from the clip's flat
+    background; the same squared error costs more on the object than on the background, the loss
+    of an error spread evenly stays what it was, and weight 0 is the plain loss."""
+    from spacetime_train.train import flow_matching_loss, object_map
+    b, c, t, h, w = 2, 4, 3, 6, 6
+    x0 = torch.full((b, c, t, h, w), -0.5)
+    x0[:, :, :, 2:4, 2:4] = 1.5                       # an object on a flat background
+    objects = object_map(x0)
+    assert objects.shape == (b, 1, t, h, w)
+    assert float(objects[:, :, :, 2:4, 2:4].min()) == pytest.approx(1.0)
+    assert float(objects[:, :, :, :2].max()) == pytest.approx(0.0)
+    clean = torch.zeros(b, t)
+    on_object, on_background = torch.zeros(b, c, t, h, w), torch.zeros(b, c, t, h, w)
+    on_object[:, :, :, 2, 2] = 1
+    on_background[:, :, :, 0, 0] = 1
+    plain = float(flow_matching_loss(on_object, clean))
+    assert plain == pytest.approx(float(flow_matching_loss(on_background, clean)))
+    assert float(flow_matching_loss(on_object, clean, 0.0, objects, 0.0)) == pytest.approx(plain)
+    weighted_object = float(flow_matching_loss(on_object, clean, 0.0, objects, 4.0))
+    weighted_background = float(flow_matching_loss(on_background, clean, 0.0, objects, 4.0))
+    assert weighted_object == pytest.approx(5 * weighted_background)
+    even = torch.ones(b, c, t, h, w)
+    assert float(flow_matching_loss(even, clean, 0.0, objects, 4.0)) == pytest.approx(1.0)
+
+
 def test_reconstruction_loss_weighs_outlines_by_edge_weight():
     """--edge-weight: without it, the plain mean of L1 + squared error (what the autoencoder always
     trained on); with it, an error on an object's outline costs up to 1 + weight times one on a
