@@ -37,18 +37,23 @@ class SpacetimeExtendTest {
     static byte[] worldClip() {
         byte[] rgb = new byte[INPUT_FRAMES * FRAME];
         for (int f = 0; f < INPUT_FRAMES; f++) {
-            double cx = 12 + 0.35 * SIZE / 8 * f, cy = 32, r = 0.11 * SIZE;
-            for (int y = 0; y < SIZE; y++) {
-                for (int x = 0; x < SIZE; x++) {
-                    boolean in = Math.pow(x + 0.5 - cx, 2) + Math.pow(y + 0.5 - cy, 2) <= r * r;
-                    int o = f * FRAME + (y * SIZE + x) * 3;
-                    rgb[o] = (byte) (in ? 222 : 16);
-                    rgb[o + 1] = (byte) (in ? 44 : 16);
-                    rgb[o + 2] = (byte) (in ? 44 : 16);
-                }
-            }
+            drawRedCircle(rgb, f, 12 + 0.35 * SIZE / 8 * f, 32);
         }
         return rgb;
+    }
+
+    /** Frame {@code frame} of packed RGB: a medium red circle (World v1's colours) centred at (cx, cy) on near-black. */
+    static void drawRedCircle(byte[] rgb, int frame, double cx, double cy) {
+        double r = 0.11 * SIZE;
+        for (int y = 0; y < SIZE; y++) {
+            for (int x = 0; x < SIZE; x++) {
+                boolean in = Math.pow(x + 0.5 - cx, 2) + Math.pow(y + 0.5 - cy, 2) <= r * r;
+                int o = frame * FRAME + (y * SIZE + x) * 3;
+                rgb[o] = (byte) (in ? 222 : 16);
+                rgb[o + 1] = (byte) (in ? 44 : 16);
+                rgb[o + 2] = (byte) (in ? 44 : 16);
+            }
+        }
     }
 
     /** Mean x of the pixels far from the background, the object's size, and how many of them are red. */
