@@ -245,7 +245,7 @@ def object_map(x0: torch.Tensor) -> torch.Tensor:
     """(B, 1, T, h, w) in [0, 1]: how far each latent position of clean latents (B, C, T, h, w) is
     from its clip's background (the per-channel median over the whole clip), relative to the clip's
     farthest. World clips are a flat background with small objects, so this marks objects and their
-    outlines; a clip without objects gets noise-level values everywhere, as it should (no emphasis)."""
+    outlines; in a clip without objects it marks whatever departs most (the frame's borders)."""
     flat = x0.flatten(2)
     background = flat.median(dim=2).values[:, :, None, None, None]
     far = (x0 - background).abs().mean(dim=1, keepdim=True)

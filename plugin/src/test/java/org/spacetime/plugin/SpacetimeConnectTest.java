@@ -63,17 +63,8 @@ class SpacetimeConnectTest {
 
     /** Centre (x, y) of the pixels far from the near-black background; NaN where there are none. */
     static double[] centre(byte[] rgb, int frame) {
-        double sx = 0, sy = 0;
-        int n = 0;
-        for (int p = 0; p < SIZE * SIZE; p++) {
-            int o = frame * FRAME + p * 3;
-            if (Math.abs((rgb[o] & 255) - 16) + Math.abs((rgb[o + 1] & 255) - 16) + Math.abs((rgb[o + 2] & 255) - 16) > 90) {
-                n++;
-                sx += p % SIZE;
-                sy += p / SIZE;
-            }
-        }
-        return n == 0 ? new double[] {Double.NaN, Double.NaN} : new double[] {sx / n, sy / n};
+        double[] o = SpacetimeExtendTest.object(rgb, frame);
+        return new double[] {o[0], o[3]};
     }
 
     static double apart(double[] p, double[] q) {

@@ -56,19 +56,23 @@ class SpacetimeExtendTest {
         }
     }
 
-    /** Mean x of the pixels far from the background, the object's size, and how many of them are red. */
+    /**
+     * Mean x of the pixels far from the near-black background, the object's size, how many of them
+     * are red, and their mean y.
+     */
     static double[] object(byte[] rgb, int frame) {
-        double sx = 0;
+        double sx = 0, sy = 0;
         int n = 0, red = 0;
         for (int p = 0; p < SIZE * SIZE; p++) {
             int o = frame * FRAME + p * 3, r = rgb[o] & 255, g = rgb[o + 1] & 255, b = rgb[o + 2] & 255;
             if (Math.abs(r - 16) + Math.abs(g - 16) + Math.abs(b - 16) > 90) {
                 n++;
                 sx += p % SIZE;
+                sy += p / SIZE;
                 red += r > 2 * g && r > 2 * b ? 1 : 0;
             }
         }
-        return new double[] {n == 0 ? Double.NaN : sx / n, n, red};
+        return new double[] {n == 0 ? Double.NaN : sx / n, n, red, n == 0 ? Double.NaN : sy / n};
     }
 
     static List<Long> timestamps(String out) {
