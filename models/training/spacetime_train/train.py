@@ -222,10 +222,15 @@ def latent_statistics(enc, dev, seed):
     return allm.mean().item(), 1.0 / allm.std().item()
 
 
-def sample_task_masks(b, t, gen, dev):
-    """Per-sample clean-frame mask (B, T) for the tasks one model serves: text-to-video, first
-    frames given (image-to-video, extend forward), last frames given (extend backward), both ends
-    (connect, loop), and independent per-frame noise (robust long-video conditioning)."""
+DEFAULT_TASK_MIX = (0.40, 0.25, 0.15, 0.10, 0.10)
+
+
+def sample_task_masks(b, t, gen, dev, mix=DEFAULT_TASK_MIX):
+    """Per-sample clean-frame mask (B, T) for the tasks one model serves, drawn in the shares `mix`:
+    text-to-video, first frames given (image-to-video, extend forward), last frames given (extend
+    backward), both ends (connect, loop), and independent per-frame noise (robust long-video
+    conditioning)."""
+    bounds = torch.tensor(mix, dtype=torch.float64).cumsum(0) / sum(mix)
     clean = torch.zeros(b, t, device=dev)
     r = torch.rand(b, 1, generator=gen, device=dev)
     k1 = torch.randint(1, t, (b,), generator=gen, device=dev)
@@ -234,11 +239,40 @@ def sample_task_masks(b, t, gen, dev):
     first = idx < k1.unsqueeze(1)
     last = idx >= (t - k1).unsqueeze(1)
     both = (idx < k2.unsqueeze(1)) | (idx >= (t - k2).unsqueeze(1))
-    clean = torch.where((r >= 0.40) & (r < 0.65), first.float(), clean)
-    clean = torch.where((r >= 0.65) & (r < 0.80), last.float(), clean)
-    clean = torch.where((r >= 0.80) & (r < 0.90), both.float(), clean)
-    independent = (r >= 0.90).squeeze(1)
+    t2v, fwd, bwd, ends = (bounds[i].item() for i in range(4))
+    clean = torch.where((r >= t2v) & (r < fwd), first.float(), clean)
+    clean = torch.where((r >= fwd) & (r < bwd), last.float(), clean)
+    clean = torch.where((r >= bwd) & (r < ends), both.float(), clean)
+    independent = (r >= ends).squeeze(1)
     return clean, independent
+
+
+def task_mix(text: str) -> tuple[float, ...]:
+    """Parses --task-mix: five non-negative shares, comma-separated, not all zero."""
+    try:
+        mix = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        mix = ()
+    if len(mix) != 5 or min(mix) < 0 or sum(mix) <= 0:
+        raise argparse.ArgumentTypeError(f"task mix {text!r}: expected five non-negative shares "
+                                         "(text-to-video, first given, last given, both ends, independent), e.g. "
+                                         + ",".join(str(v) for v in DEFAULT_TASK_MIX))
+    return mix
+
+
+def dit_learning_rate(args, step: int, seconds: float, restart_step: int | None) -> float | None:
+    """The denoiser's learning rate after `seconds` of training (over all resumed runs), or None
+    when training is over. Warm-up, then a cosine decay to 10 % at --dit-steps or after
+    --dit-minutes, whichever comes first; then, for --restart-minutes, a warm restart: warm-up
+    again from `restart_step` (the step the restart began at) to --restart-lr, and a second cosine."""
+    progress = max(step / args.dit_steps, seconds / (args.dit_minutes * 60))
+    if progress < 1:
+        return args.dit_lr * min(1.0, (step + 1) / 300) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+    again = (seconds - args.dit_minutes * 60) / (args.restart_minutes * 60) if args.restart_minutes > 0 else 1
+    if again >= 1 or step >= args.dit_steps:
+        return None
+    warm = min(1.0, (step - (step if restart_step is None else restart_step) + 1) / 300)
+    return args.restart_lr * warm * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * again)))
 
 
 def object_map(x0: torch.Tensor) -> torch.Tensor:
@@ -380,15 +414,20 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
     empty_ids, empty_mask = tok.encode("")
     t0 = time.time()
     if rank == 0:
-        log(logf, f"dit from step {step} (coherence weight {args.coherence_weight}, object weight {args.object_weight}, timestep shift {args.timestep_shift}): latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
+        log(logf, f"dit from step {step} (coherence weight {args.coherence_weight}, object weight {args.object_weight}, timestep shift {args.timestep_shift}, task mix {args.task_mix}): latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
                   f" x {world} rank(s)")
     seconds = state.get("dit_seconds", 0.0)     # training time of earlier runs of this phase
     while True:
-        # Warm-up, then a cosine decay to 10 % at --dit-steps or after --dit-minutes, whichever comes first.
-        progress = max(step / args.dit_steps, (seconds + time.time() - t0) / (args.dit_minutes * 60))
-        if progress >= 1:
+        trained_seconds = seconds + time.time() - t0
+        restarting = args.restart_minutes > 0 and trained_seconds >= args.dit_minutes * 60
+        if restarting and "restart_step" not in state:
+            state["restart_step"] = step
+            if rank == 0:
+                log(logf, f"warm restart at step {step}: learning rate {args.restart_lr:.1e} for {args.restart_minutes} min, "
+                          f"task mix {args.restart_task_mix}")
+        lr = dit_learning_rate(args, step, trained_seconds, state.get("restart_step"))
+        if lr is None:
             break
-        lr = args.dit_lr * min(1.0, (step + 1) / 300) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
         for g in opt.param_groups:
             g["lr"] = lr
         if step % 50 == 0:
@@ -403,7 +442,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
         mask = torch.tensor(mask, device=dev)
 
         t_len = x0.shape[2]
-        clean, independent = sample_task_masks(b, t_len, gen, dev)
+        clean, independent = sample_task_masks(b, t_len, gen, dev, args.restart_task_mix if restarting else args.task_mix)
         t_shared = logit_normal((b, 1), gen, dev, args.timestep_shift).expand(b, t_len)
         t_indep = logit_normal((b, t_len), gen, dev, args.timestep_shift)
         t = torch.where(independent.unsqueeze(1), t_indep, t_shared)
@@ -544,6 +583,15 @@ def main(argv=None):
     ap.add_argument("--dit-minutes", type=float, default=1e9,
                     help="the denoiser phase ends after this much training time (over all resumed runs); its "
                          "learning rate decays over whichever of --dit-steps and --dit-minutes ends first")
+    ap.add_argument("--restart-minutes", type=float, default=0.0,
+                    help="denoiser phase: after --dit-minutes, a warm restart of this many training minutes (warm-up to "
+                         "--restart-lr, then a second cosine decay to 10 %%)")
+    ap.add_argument("--restart-lr", type=float, default=1.5e-4, help="denoiser phase: the warm restart's peak learning rate")
+    ap.add_argument("--task-mix", type=task_mix, default=DEFAULT_TASK_MIX,
+                    help="denoiser phase: shares of the training tasks (text-to-video, first frames given, last frames "
+                         "given, both ends, independent noise per frame)")
+    ap.add_argument("--restart-task-mix", type=task_mix, default=DEFAULT_TASK_MIX,
+                    help="the task shares during the warm restart (more conditioning tasks: continuity of extensions)")
     ap.add_argument("--coherence-weight", type=float, default=0.0,
                     help="denoiser phase: weight of the loss on the change of the velocity error from one latent "
                          "frame to the next (same optimum; more weight on latent groups that disagree)")

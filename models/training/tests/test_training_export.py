@@ -1,6 +1,7 @@
 """Smoke run of the whole training/export path: a few steps, ONNX export, checker, manifest."""
 import hashlib
 import json
+import math
 import os
 
 import numpy as np
@@ -282,3 +283,47 @@ def test_training_noise_levels_shift_like_the_sampling_schedule():
     assert 0.25 < float((shifted > 0.85).float().mean()) < 0.27        # P(z > logit 0.654) = 0.262
     assert float(shift_noise(torch.tensor(0.5), 3.0)) == pytest.approx(0.75)
     assert torch.allclose(shifted_sigmas(4, 3.0), shift_noise(torch.tensor([1.0, 0.75, 0.5, 0.25, 0.0]), 3.0))
+
+
+def test_task_mix_sets_the_share_of_each_conditioning_task():
+    """--task-mix / --restart-task-mix: the five shares (text-to-video, first frames given, last
+    frames given, both ends, independent noise) are the shares the batches are drawn in."""
+    import argparse
+    from spacetime_train.train import sample_task_masks, task_mix
+    g = torch.Generator().manual_seed(0)
+    clean, independent = sample_task_masks(20_000, 9, g, torch.device("cpu"), (0.25, 0.35, 0.20, 0.10, 0.10))
+    given = clean > 0
+    first = given[:, 0] & ~given[:, -1]
+    last = given[:, -1] & ~given[:, 0]
+    both = given[:, 0] & given[:, -1]
+    none = ~given.any(dim=1) & ~independent
+    for share, want in ((none, 0.25), (first, 0.35), (last, 0.20), (both, 0.10), (independent, 0.10)):
+        assert float(share.float().mean()) == pytest.approx(want, abs=0.015)
+    assert not given[independent].any()
+    # first frames given: a prefix of 1..8 latent frames, never the whole window
+    k = given[first].sum(dim=1)
+    assert int(k.min()) == 1 and int(k.max()) == 8
+    assert torch.equal(given[first], torch.arange(9).unsqueeze(0) < k.unsqueeze(1))
+    only_t2v, _ = sample_task_masks(1000, 9, g, torch.device("cpu"), (1, 0, 0, 0, 0))
+    assert not only_t2v.any()
+    assert task_mix("0.4,0.25,0.15,0.1,0.1") == (0.4, 0.25, 0.15, 0.1, 0.1)
+    for bad in ("1,2,3", "1,1,1,1,-1", "0,0,0,0,0", "a,b,c,d,e"):
+        with pytest.raises(argparse.ArgumentTypeError, match="five non-negative shares"):
+            task_mix(bad)
+
+
+def test_warm_restart_schedule_continues_the_denoiser_at_a_new_peak():
+    """--restart-minutes: after the main cosine (to 10 % of --dit-lr at --dit-minutes), the rate
+    warms up again from the restart's first step to --restart-lr and decays on a second cosine to
+    10 % of it; training ends after both. Without a restart it ends with the main schedule."""
+    import types
+    from spacetime_train.train import dit_learning_rate
+    args = types.SimpleNamespace(dit_steps=10**6, dit_lr=3e-4, dit_minutes=100.0, restart_minutes=50.0, restart_lr=1.5e-4)
+    assert dit_learning_rate(args, 5000, 50 * 60, None) == pytest.approx(3e-4 * 0.55)
+    assert dit_learning_rate(args, 9999, 100 * 60 - 1e-6, None) == pytest.approx(3e-5, rel=1e-3)
+    assert dit_learning_rate(args, 10_000, 100 * 60, 10_000) == pytest.approx(1.5e-4 / 300)
+    assert dit_learning_rate(args, 10_299, 101 * 60, 10_000) == pytest.approx(1.5e-4 * (0.1 + 0.45 * (1 + math.cos(math.pi / 50))))
+    assert dit_learning_rate(args, 11_000, 125 * 60, 10_000) == pytest.approx(1.5e-4 * 0.55)
+    assert dit_learning_rate(args, 12_000, 150 * 60, 10_000) is None
+    args.restart_minutes = 0.0
+    assert dit_learning_rate(args, 10_000, 100 * 60, None) is None
