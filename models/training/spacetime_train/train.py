@@ -540,7 +540,7 @@ def save_resume_state(run: str, path: str) -> None:
     state = torch.load(os.path.join(run, "checkpoint.pt"), map_location="cpu", weights_only=False)
     keep = {k: state[k] for k in ("config", "enc", "dec", "vae_step", "vae_lr_scale", "vae_held_out_psnr", "dec_step",
                                   "latent_shift", "latent_scale", "latent_whitening", "dit_step", "dit_seconds",
-                                  "warm_start") if k in state}
+                                  "restart_step", "warm_start") if k in state}
     if "ema_dit" in state:
         half = lambda sd: {k: v.half() if v.is_floating_point() else v for k, v in sd.items()}
         keep["ema_text"], keep["ema_dit"] = half(state["ema_text"]), half(state["ema_dit"])

@@ -237,9 +237,14 @@ def test_smoke_training_and_export(tmp_path):
     assert all(torch.equal(load_autoencoder(str(tmp_path / "run2"))[0].state_dict()[k], before["enc"][k]) for k in before["enc"])
     train_main(["--out", str(tmp_path / "run2"), "--device", "cpu", "--phase", "dit", "--vae-steps", "2", "--dit-steps", "4",
                 "--dit-batch", "2", "--min-shards", "1", "--shard-clips", "4", "--whiten-latents",
+                "--dit-minutes", "1e-6", "--restart-minutes", "1000", "--restart-task-mix", "0,1,0,0,0",
                 "--threads", str(os.cpu_count())])
     log2 = (tmp_path / "run2" / "train.log").read_text()
     assert "dit from step 2" in log2 and "dit step 4/4" in log2, log2
+    # Its main schedule was over, so it trained on in a warm restart, which the resume state keeps.
+    assert "warm restart at step 2: learning rate 1.5e-04 for 1000.0 min, task mix (0.0, 1.0, 0.0, 0.0, 0.0)" in log2
+    save_resume_state(str(tmp_path / "run2"), str(tmp_path / "resume2.pt"))
+    assert torch.load(tmp_path / "resume2.pt", weights_only=False)["restart_step"] == 2
     # Moved to whitened latents on the way: the package folds the whitening into its autoencoder graphs.
     assert "latents whitened at denoiser step 2" in log2
     pkg2 = tmp_path / "pkg2"
