@@ -31,10 +31,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 run="${1:-runs/v2}"
 py="${PYTHON:-/usr/bin/python3}"
 VAE_STEPS="${VAE_STEPS:-2800}"       # the committed state's autoencoder step: more retrains the latents
-DIT_MINUTES="${DIT_MINUTES:-1600}"   # the denoiser's cosine schedule, in training minutes over all sessions (2.3.0 stopped at 1502 of 1600, 2.2.0 at 1413; 2.0.0 ran 1300 of 1300: models/README.md)
+DIT_MINUTES="${DIT_MINUTES:-1600}"   # the denoiser's cosine schedule, in training minutes over all sessions (2.4.0 ran 1600 of 1600; 2.3.0 stopped at 1502, 2.2.0 at 1413; 2.0.0 ran 1300 of 1300: models/README.md)
 COHERENCE_WEIGHT="${COHERENCE_WEIGHT:-2}"  # train.py --coherence-weight (models/README.md, ninth session)
 TIMESTEP_SHIFT="${TIMESTEP_SHIFT:-3}"      # train.py --timestep-shift (models/README.md, tenth session)
 OBJECT_WEIGHT="${OBJECT_WEIGHT:-5}"        # train.py --object-weight (models/README.md, fifteenth session: 2.3.0 used it from step 31 250 on)
+TASK_MIX="${TASK_MIX:-0.25,0.35,0.20,0.10,0.10}"  # train.py --task-mix (sixteenth session: 2.4.0 used it from step 34 250 on, the default 0.40,0.25,0.15,0.10,0.10 before)
+RESTART_MINUTES="${RESTART_MINUTES:-0}"    # train on past DIT_MINUTES: a warm restart of this many minutes (train.py --restart-*; tried in the sixteenth session, not shipped)
 DECODER_STEPS="${DECODER_STEPS:-27000}"  # decoder-only steps after the denoiser phase (2.0.0: 2500; 2.1.0: 17 810 of 20 000; 2.2.0: 27 000)
 INIT_PACKAGE="${INIT_PACKAGE:-$here/../spacetime-world-v1}"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
@@ -55,7 +57,8 @@ $py -m spacetime_train.latents --run "$run" --first 8 --until "$run/dit.done" --
 producer=$!
 trap 'touch "$run/dit.done"; kill $producer 2>/dev/null || true' EXIT
 $py -m spacetime_train.train --out "$run" --phase dit --dit-steps 100000 --dit-minutes "$DIT_MINUTES" --dit-batch 32 \
-    --dit-lr 3e-4 --coherence-weight "$COHERENCE_WEIGHT" --object-weight "$OBJECT_WEIGHT" \
+    --dit-lr 3e-4 --coherence-weight "$COHERENCE_WEIGHT" --object-weight "$OBJECT_WEIGHT" --task-mix "$TASK_MIX" \
+    --restart-minutes "$RESTART_MINUTES" --restart-task-mix "$TASK_MIX" \
     --timestep-shift "$TIMESTEP_SHIFT" --min-shards 8 --init-package "$INIT_PACKAGE" --threads 1 "${device[@]}"
 touch "$run/dit.done"
 wait $producer || true
@@ -63,7 +66,7 @@ $py -m spacetime_train.train --out "$run" --phase decoder --decoder-steps "$DECO
     --edge-weight 4 --threads 1 "${device[@]}"
 
 $py -m spacetime_train.export --weights "$run/weights.pt" --out "$run/package" --fixtures "$run/fixtures" \
-    --version "${VERSION:-2.3.0}"
+    --version "${VERSION:-2.4.0}"
 cp "$run/train.log" "$run/package/TRAINING.log"
 OPENBLAS_NUM_THREADS=$(nproc) $py -m spacetime_train.evaluate --weights "$run/weights.pt" --out "$run/package/eval" \
     --n 96 --threads "$(nproc)"
