@@ -115,8 +115,7 @@ class InstalledPluginTest {
     void brokenClassPathFailsWithAReasonAndReinstallRecovers() throws Exception {
         String good = Files.readString(plugin.conf());
         Files.writeString(plugin.conf(), "classpath=/nonexistent/spacetime.jar\n");
-        Files.setLastModifiedTime(plugin.pluginDir.resolve("libgstspacetime.so"),
-                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 2000));
+        forceRescan(3_600_000);
         InstalledPlugin.Result broken = plugin.tool(60, "gst-inspect-1.0", "spacetimetestsrc");
         assertNotEquals(0, broken.exitCode());
         assertTrue(broken.all().contains("PluginEntry not found on classpath /nonexistent/spacetime.jar"), broken.all());
@@ -127,13 +126,23 @@ class InstalledPluginTest {
         assertEquals(0, fixed.exitCode(), fixed.all());
     }
 
+    /**
+     * Makes GStreamer scan the plugin again at its next load (its registry keeps a plugin whose
+     * file's mtime and size are unchanged): the file's mtime moves {@code millis} into the past.
+     * Not into the future: the reinstall's fresh copy could then land in the same second, look
+     * unchanged, and leave the broken scan in the registry (it did, on a slower machine).
+     */
+    private static void forceRescan(long millis) throws java.io.IOException {
+        Files.setLastModifiedTime(plugin.pluginDir.resolve("libgstspacetime.so"),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - millis));
+    }
+
     @Test
     @Order(8)
     void missingJvmFailsWithAReason() throws Exception {
         String conf = Files.readString(plugin.conf()).replaceAll("(?m)^jvm=.*$", "jvm=/nonexistent/libjvm.so");
         Files.writeString(plugin.conf(), conf);
-        Files.setLastModifiedTime(plugin.pluginDir.resolve("libgstspacetime.so"),
-                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 4000));
+        forceRescan(7_200_000);
         InstalledPlugin.Result r = plugin.tool(Map.of("JAVA_HOME", "/nonexistent", "PATH", "/usr/bin:/bin"), 60,
                 "bash", "-c", "PATH=/nonexistent-bin exec /usr/bin/gst-inspect-1.0 spacetimetestsrc");
         assertNotEquals(0, r.exitCode());

@@ -275,6 +275,58 @@ class SpacetimeExtendTest {
     }
 
     /**
+     * What phones and cameras record, 10-bit H.264 (HEVC and AV1 decode to the same I420_10LE),
+     * straight from decodebin without videoconvert: extended in its own format (before, only 8-bit
+     * formats were accepted and the pipeline stopped as not-negotiated).
+     */
+    @Test
+    void tenBitVideoFromDecodebinIsExtendedInItsOwnFormat() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("ten-bit"));
+        Files.write(dir.resolve("world.rgb"), worldClip());
+        InstalledPlugin.Result made = plugin.toolIn(dir, java.util.Map.of(), 60, "gst-launch-1.0", "-q", "filesrc",
+                "location=world.rgb", "!", "rawvideoparse", "width=64", "height=64", "format=rgb", "framerate=8/1", "!",
+                "videoconvert", "!", "video/x-raw,format=I420_10LE", "!", "x264enc", "!", "mp4mux", "!", "filesink",
+                "location=in10.mp4");
+        assertEquals(0, made.exitCode(), made.all());
+        InstalledPlugin.Result r = plugin.toolIn(dir, java.util.Map.of(), 180, "gst-launch-1.0", "-q", "filesrc",
+                "location=in10.mp4", "!", "decodebin", "!", "spacetimeextend", "duration=2", "steps=2", "seed=0",
+                "prompt=a red circle moves right on a black background", "!", "video/x-raw,format=I420_10LE", "!",
+                "videoconvert", "!", "video/x-raw,format=RGB", "!", "filesink", "location=out.rgb");
+        assertEquals(0, r.exitCode(), r.all());
+        byte[] all = Files.readAllBytes(dir.resolve("out.rgb"));
+        assertEquals(INPUT_FRAMES + 16, all.length / FRAME, "12 input frames, then 2 s at 8 fps");
+        for (int f : new int[] {0, INPUT_FRAMES - 1}) {
+            assertEquals(object(worldClip(), f)[0], object(all, f)[0], 1.5, "input frame " + f + " comes through");
+        }
+        double[] o = object(all, INPUT_FRAMES);
+        assertTrue(o[1] > 30 && o[2] > 0.8 * o[1], "the first generated frame shows the red object: " + o[1] + " px, "
+                + o[2] + " red");
+    }
+
+    /**
+     * Broadcast input, 576i (UYVY, both fields interleaved in each buffer): the input comes out
+     * bit-exact and the generated frames follow in the same caps, both fields of one instant
+     * each. Before, GstVideoConverter refused the interlaced-to-progressive pair (with a GLib
+     * critical warning) and the pipeline stopped at negotiation.
+     */
+    @Test
+    void interlacedBroadcastInputIsExtendedAsWholeFrames() throws Exception {
+        Path plain = tmp.resolve("576i.yuv"), extended = tmp.resolve("576i-extended.yuv");
+        String[] src = {"gst-launch-1.0", "-q", "videotestsrc", "pattern=ball", "num-buffers=10", "!",
+                "video/x-raw,format=UYVY,width=720,height=576,framerate=25/1,interlace-mode=interleaved,"
+                        + "field-order=top-field-first", "!"};
+        assertEquals(0, plugin.tool(60, concat(src, "filesink", "location=" + plain)).exitCode());
+        InstalledPlugin.Result r = plugin.tool(180, concat(src, "spacetimeextend", "duration=1", "steps=2", "!",
+                "video/x-raw,format=UYVY,interlace-mode=interleaved", "!", "filesink", "location=" + extended));
+        assertEquals(0, r.exitCode(), r.all());
+        assertTrue(!r.all().contains("CRITICAL"), r.all());
+        byte[] in = Files.readAllBytes(plain), out = Files.readAllBytes(extended);
+        int frame = 720 * 576 * 2;
+        assertEquals((10 + 25) * frame, out.length, "10 input frames, then 1 s at 25 fps");
+        assertArrayEquals(in, Arrays.copyOf(out, in.length), "the input comes out bit-exact");
+    }
+
+    /**
      * A caps change inside the input that backward extension holds: the lead-in and the held input
      * go out under the old caps, then the new caps and the new frames (before, the held old-size
      * buffers followed the new caps, and the lead-in was made at the new size).

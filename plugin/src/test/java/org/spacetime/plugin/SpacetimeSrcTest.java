@@ -210,8 +210,10 @@ class SpacetimeSrcTest {
                 "videoscale", "!", "videoconvert", "!", "video/x-raw,format=I420,width=1280,height=720,framerate=25/1", "!",
                 "filesink", "location=" + out);
         assertEquals(0, r.exitCode(), r.all());
-        // videorate makes frames up to the last input frame's start, as it does after videotestsrc: 0.84 s.
-        assertEquals(22, Files.size(out) / (1280 * 720 * 3 / 2), "1 s of 8 fps made into 25 fps frames");
+        // The source's segment stops at the clip's end (as a demuxer's does at the file's), so videorate
+        // fills the last frame's time too: 1 s. Before, it stopped at the last frame's start (0.84 s, 22
+        // frames), as it does after videotestsrc num-buffers, whose end is unknown.
+        assertEquals(25, Files.size(out) / (1280 * 720 * 3 / 2), "1 s of 8 fps made into 25 fps frames");
         Files.delete(out);
     }
 

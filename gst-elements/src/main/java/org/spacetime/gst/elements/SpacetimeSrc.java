@@ -213,7 +213,7 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
         s.output = output;
         s.info = info;
         Config c = s.config;
-        s.total = c.duration() > 0 ? Math.round(c.duration() * m.nativeFps()) : -1;
+        s.total = c.duration() > 0 ? Math.round(c.duration() * m.nativeFps()) : -1;   // as durationNanos
         Task task = c.loop() ? Task.LOOP : s.image != null ? Task.IMAGE_TO_VIDEO : Task.TEXT_TO_VIDEO;
         GenerationRequest request = generation.request(task, info.width(), info.height()).startFrames(s.image).build();
         // Seeking back needs checkpoints; an endless or live stream never seeks back, so keeps none.
@@ -228,11 +228,19 @@ public final class SpacetimeSrc extends PushSource implements UriHandler {
         });
     }
 
+    /** The end of the last frame once the model's frame rate is known (duration=4.1 at 8 fps: 33 frames, 4.125 s). */
     @Override
     protected long durationNanos() {
         State s = state;
         double duration = s != null ? s.config.duration() : settings.snapshot().duration();
-        return duration > 0 ? Math.round(duration * 1e9) : -1;
+        if (duration <= 0) {
+            return -1;
+        }
+        if (s == null || s.manifest == null) {
+            return Math.round(duration * 1e9);
+        }
+        int fps = s.manifest.nativeFps();
+        return Math.floorDiv(Math.round(duration * fps) * 1_000_000_000L, fps);
     }
 
     @Override

@@ -120,7 +120,21 @@ final class Callbacks {
     static final BoolFunc UNLOCK = src -> bool(src, () -> { source(src).unlock(); return true; });
     static final BoolFunc UNLOCK_STOP = src -> bool(src, () -> { source(src).unlockStop(); return true; });
     static final BoolFunc IS_SEEKABLE = src -> bool(src, () -> source(src).isSeekable());
-    static final BoolPtrFunc DO_SEEK = (src, segment) -> bool(src, () -> source(src).doSeek(Segment.read(segment)));
+    static final BoolPtrFunc DO_SEEK = (src, segment) -> bool(src, () -> {
+        PushSource source = source(src);
+        Segment asked = Segment.read(segment);
+        if (!source.doSeek(asked)) {
+            return false;
+        }
+        // A source that knows where its stream ends closes the segment there, as demuxers do:
+        // videorate then fills the last frame's time (without, 4 s at 8 fps became 3.88 s at 25 fps).
+        long end = source.durationNanos();
+        if (asked.isTime() && asked.rate() > 0 && asked.stop() == -1 && end >= 0 && asked.start() <= end
+                && !source.isLive()) {
+            Segment.writeStop(segment, end);
+        }
+        return true;
+    });
     static final BoolPtrFunc SET_CAPS = (src, caps) -> bool(src, () -> { source(src).setCaps(new Caps(caps)); return true; });
     static final BoolPtrFunc SRC_QUERY = (src, query) -> bool(src, () -> {
         PushSource source = source(src);

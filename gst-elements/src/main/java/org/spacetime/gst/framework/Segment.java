@@ -12,6 +12,11 @@ public record Segment(double rate, int format, long start, long stop, long time,
                 p.getLong(l.offset("GstSegment", "base")));
     }
 
+    /** Sets the stop of the native segment at {@code p} (while GstBaseSrc's do_seek may still change it). */
+    static void writeStop(Pointer p, long stop) {
+        p.setLong(Layout.get().offset("GstSegment", "stop"), stop);
+    }
+
     public boolean isTime() {
         return format == Layout.get().constant("GST_FORMAT_TIME");
     }

@@ -26,6 +26,7 @@ public final class VideoConverter implements AutoCloseable {
                     + ": both must be raw video with a fixed format and size");
         }
         output = VideoInfo.of(out);
+        asWholeFrames(inInfo, outInfo);
         converter = GstVideo.gst_video_converter_new(inInfo, outInfo, null);
         if (converter == null) {
             throw new ElementException(ErrorCode.CORE_NEGOTIATION, "GStreamer has no conversion from " + in + " to " + out);
@@ -41,6 +42,29 @@ public final class VideoConverter implements AutoCloseable {
             a.unref();
             b.unref();
         }
+    }
+
+    /**
+     * GstVideoConverter converts only between frames of one interlace mode. Interleaved and mixed
+     * frames hold both fields in one buffer laid out as a progressive frame, so between such a
+     * stream and the model's progressive frames both sides are converted as whole frames: a
+     * stream's frame goes in with both fields, and a generated frame comes out as both fields of
+     * one instant (a progressive segmented frame, as broadcast carries progressive content).
+     */
+    private static void asWholeFrames(Memory a, Memory b) {
+        long field = L.offset("GstVideoInfo", "interlace_mode");
+        int progressive = L.constant("GST_VIDEO_INTERLACE_MODE_PROGRESSIVE");
+        int ma = a.getInt(field), mb = b.getInt(field);
+        if (ma != mb && (ma == progressive || mb == progressive) && inOneBuffer(ma) && inOneBuffer(mb)) {
+            a.setInt(field, progressive);
+            b.setInt(field, progressive);
+        }
+    }
+
+    private static boolean inOneBuffer(int mode) {
+        return mode == L.constant("GST_VIDEO_INTERLACE_MODE_PROGRESSIVE")
+                || mode == L.constant("GST_VIDEO_INTERLACE_MODE_INTERLEAVED")
+                || mode == L.constant("GST_VIDEO_INTERLACE_MODE_MIXED");
     }
 
     private static Memory info() {
