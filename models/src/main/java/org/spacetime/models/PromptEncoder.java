@@ -39,6 +39,9 @@ final class PromptEncoder implements AutoCloseable {
             LOG.warn("prompt has {} tokens; the model reads {}: truncated to {}", ids.length, maxTokens,
                     PromptText.shown(String.join(" ", java.util.Arrays.copyOfRange(e.tokens(), 1, maxTokens))));
         }
+        if (!e.unknown().isEmpty()) {
+            warnUnknown(e.unknown());
+        }
         long[] padded = new long[maxTokens];
         long[] mask = new long[maxTokens];
         for (int i = 0; i < Math.min(ids.length, maxTokens); i++) {
@@ -46,6 +49,20 @@ final class PromptEncoder implements AutoCloseable {
             mask[i] = 1;
         }
         return new long[][] {padded, mask};
+    }
+
+    /**
+     * Words outside the vocabulary carry no meaning for the model (a small one such as the default
+     * model's knows only its captions' words): say which, and what it knows, instead of generating
+     * something unrelated in silence.
+     */
+    private void warnUnknown(java.util.List<String> words) {
+        java.util.List<String> distinct = words.stream().distinct().toList();
+        String shown = distinct.stream().limit(10).map(PromptText::shown)
+                .collect(java.util.stream.Collectors.joining(", ")) + (distinct.size() > 10 ? ", ..." : "");
+        java.util.List<String> known = tokenizer.shortVocabulary();
+        LOG.warn("the model does not know the prompt's word(s) {}: they are read as an unknown word{}", shown,
+                known.isEmpty() ? "" : "; it knows these " + known.size() + ": " + String.join(" ", known));
     }
 
     Embeddings encode(ModelSessions s, String... prompts) throws OrtException {

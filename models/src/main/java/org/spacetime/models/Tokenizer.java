@@ -11,8 +11,21 @@ import com.google.gson.JsonParser;
 
 /** Prompt text to token ids, as the package's tokenizer.json (Hugging Face {@code tokenizers} format) says. */
 interface Tokenizer extends AutoCloseable {
-    /** Ids and their token strings, special tokens of the post-processor included. */
-    record Tokens(long[] ids, String[] tokens) {}
+    /**
+     * Ids and their token strings, special tokens of the post-processor included, and the words of
+     * the text the vocabulary does not have (read as its unknown token; none for tokenizers that
+     * have no unknown words, such as byte-level BPE).
+     */
+    record Tokens(long[] ids, String[] tokens, java.util.List<String> unknown) {
+        Tokens(long[] ids, String[] tokens) {
+            this(ids, tokens, java.util.List.of());
+        }
+    }
+
+    /** The vocabulary's words, for messages about unknown ones; empty where it is too large to list. */
+    default java.util.List<String> shortVocabulary() {
+        return java.util.List.of();
+    }
 
     /** A tokenizer.json larger than this is not one {@link WordLevelTokenizer} could take: it goes to the library unread. */
     long WORD_LEVEL_MAX_BYTES = 1 << 20;

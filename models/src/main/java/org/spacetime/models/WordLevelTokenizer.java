@@ -91,7 +91,7 @@ final class WordLevelTokenizer implements Tokenizer {
     @Override
     public Tokens encode(String text) {
         List<Long> ids = new ArrayList<>();
-        List<String> tokens = new ArrayList<>();
+        List<String> tokens = new ArrayList<>(), unknown = new ArrayList<>();
         prefix.forEach(t -> appendTo(t, ids, tokens));
         int start = 0, i = 0;
         while (i < text.length()) {
@@ -100,15 +100,26 @@ final class WordLevelTokenizer implements Tokenizer {
                 i++;
                 continue;
             }
-            words(text.substring(start, i), ids, tokens);
+            words(text.substring(start, i), ids, tokens, unknown);
             ids.add(added.get(match));
             tokens.add(match);
             i += match.length();
             start = i;
         }
-        words(text.substring(start), ids, tokens);
+        words(text.substring(start), ids, tokens, unknown);
         suffix.forEach(t -> appendTo(t, ids, tokens));
-        return new Tokens(ids.stream().mapToLong(Long::longValue).toArray(), tokens.toArray(String[]::new));
+        return new Tokens(ids.stream().mapToLong(Long::longValue).toArray(), tokens.toArray(String[]::new),
+                List.copyOf(unknown));
+    }
+
+    /** The vocabulary without its special tokens, in id order, where it has at most 200 words. */
+    @Override
+    public List<String> shortVocabulary() {
+        if (vocab.size() > 200) {
+            return List.of();
+        }
+        return vocab.entrySet().stream().filter(e -> !added.containsKey(e.getKey()) && !e.getKey().equals(unkToken))
+                .sorted(Map.Entry.comparingByValue()).map(Map.Entry::getKey).toList();
     }
 
     private static void appendTo(Tokens t, List<Long> ids, List<String> tokens) {
@@ -128,7 +139,7 @@ final class WordLevelTokenizer implements Tokenizer {
         return best;
     }
 
-    private void words(String piece, List<Long> ids, List<String> tokens) {
+    private void words(String piece, List<Long> ids, List<String> tokens, List<String> unknown) {
         String normalized = lowercase ? piece.toLowerCase(Locale.ROOT) : piece;
         int start = -1;
         for (int i = 0; i <= normalized.length(); i++) {
@@ -138,6 +149,9 @@ final class WordLevelTokenizer implements Tokenizer {
                 Long id = vocab.get(word);
                 ids.add(id == null ? unkId : id);
                 tokens.add(id == null ? unkToken : word);
+                if (id == null) {
+                    unknown.add(word);
+                }
                 start = -1;
             } else if (!space && start < 0) {
                 start = i;

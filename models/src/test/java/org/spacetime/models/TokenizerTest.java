@@ -1,7 +1,9 @@
 package org.spacetime.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,19 @@ class TokenizerTest {
         try (Tokenizer java = Tokenizer.open(SHIPPED)) {
             assertInstanceOf(WordLevelTokenizer.class, java, "the default model's tokenizer.json should not need the library");
             assertAgree(java, SHIPPED, prompts());
+        }
+    }
+
+    /** What PromptEncoder warns about: the words read as [UNK], and the words the model knows instead. */
+    @Test
+    void wordsOutsideTheVocabularyAreNamed() throws Exception {
+        try (Tokenizer t = Tokenizer.open(SHIPPED)) {
+            Tokenizer.Tokens e = t.encode("A red circle, moves RIGHT on a zebra background.");
+            assertEquals(List.of("circle,", "zebra", "background."), e.unknown());
+            assertEquals(List.of(), t.encode("a red circle").unknown());
+            List<String> known = t.shortVocabulary();
+            assertTrue(known.containsAll(List.of("a", "red", "circle", "background"))
+                    && known.stream().noneMatch(w -> w.startsWith("[")), known.toString());
         }
     }
 
