@@ -66,7 +66,7 @@ $py -m spacetime_train.train --out "$run" --phase decoder --decoder-steps "$DECO
     --edge-weight 4 --threads 1 "${device[@]}"
 
 $py -m spacetime_train.export --weights "$run/weights.pt" --out "$run/package" --fixtures "$run/fixtures" \
-    --version "${VERSION:-2.4.0}"
+    --version "${VERSION:-2.5.0}"
 cp "$run/train.log" "$run/package/TRAINING.log"
 OPENBLAS_NUM_THREADS=$(nproc) $py -m spacetime_train.evaluate --weights "$run/weights.pt" --out "$run/package/eval" \
     --n 96 --threads "$(nproc)"

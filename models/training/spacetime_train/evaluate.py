@@ -33,9 +33,9 @@ import torch
 from PIL import Image
 
 from . import networks as N
-from .flow import euler_sample
+from .flow import euler_sample, starting_noise
 from .judge import inside, motion_of, nearest_color, smooth_steps, through_pillar, track, velocity
-from .package import DEFAULT_GUIDANCE, DEFAULT_STEPS, SHIFT, Model
+from .package import CONDITIONED_NOISE_SCALE, DEFAULT_GUIDANCE, DEFAULT_STEPS, SHIFT, Model
 from .train import WINDOW_LATENTS
 from .world import SIZES, Scene, WorldObject, render, sample_scene
 
@@ -46,8 +46,10 @@ GIVEN_LATENTS = 5                     # extension: 17 frames given (latents 0-4)
 class Generator:
     """The reference Euler sampler with classifier-free guidance over a run's weights."""
 
-    def __init__(self, model: Model, steps=DEFAULT_STEPS, guidance=DEFAULT_GUIDANCE, shift=SHIFT):
+    def __init__(self, model: Model, steps=DEFAULT_STEPS, guidance=DEFAULT_GUIDANCE, shift=SHIFT,
+                 conditioned_noise_scale=CONDITIONED_NOISE_SCALE):
         self.m, self.steps, self.guidance, self.shift = model, steps, guidance, shift
+        self.conditioned_noise_scale = conditioned_noise_scale
         self.channels = model.config["latent_channels"]
         self.utext, self.umask = model.encode_text([""])
 
@@ -60,6 +62,7 @@ class Generator:
         fn = lambda x, t: self.m.velocity(x, t, text, mask, ut, um, self.guidance)
         if clean is None:
             clean, clean_mask = torch.zeros_like(noise), torch.zeros(b, t_lat)
+        noise = starting_noise(noise, clean_mask, self.conditioned_noise_scale)
         return euler_sample(fn, noise, clean, clean_mask, self.steps, self.shift)
 
     def videos(self, prompts, seed, clean=None, clean_mask=None, batch=24):
@@ -261,14 +264,15 @@ def gif(videos, path, fps=8):
 
 
 def evaluate(weights: str, out: str, n: int, seed: int, steps: int, guidance: float, shift: float,
-             quick: bool = False) -> dict:
+             quick: bool = False, conditioned_noise_scale: float = CONDITIONED_NOISE_SCALE) -> dict:
     os.makedirs(out, exist_ok=True)
     model = Model(weights)
-    gen = Generator(model, steps, guidance, shift)
+    gen = Generator(model, steps, guidance, shift, conditioned_noise_scale)
     rng = random.Random(seed)
     t0 = time.time()
     report = {"weights": weights, "steps": model.steps, "settings": {"steps": steps, "guidance": guidance,
-              "shift": shift, "sampler": "euler", "seed": seed, "n": n}}
+              "shift": shift, "conditioned_noise_scale": conditioned_noise_scale, "sampler": "euler",
+              "seed": seed, "n": n}}
     report["autoencoder"] = autoencoder_report(model, max(8, n // 4), seed)
     ind_scenes = single_object_scenes(rng, n, "exclude")
     held_scenes = single_object_scenes(rng, n, "only")
@@ -355,6 +359,7 @@ def markdown(r: dict) -> str:
                      f"{d['area_end_vs_start']:.2f} | |")
     s = r["settings"]
     lines += ["", f"{s['n']} prompts per group; Euler, {s['steps']} steps, guidance {s['guidance']}, shift {s['shift']}, "
+                  f"starting noise of windows with given frames x{s.get('conditioned_noise_scale', 1.0)}, "
                   f"seed {s['seed']}; weights at autoencoder step {r['steps']['vae_step']}"
                   + (f" (decoder trained on alone to step {r['steps']['dec_step']})" if r['steps'].get('dec_step') else "")
                   + ", denoiser step "
@@ -371,11 +376,14 @@ def main(argv=None):
     ap.add_argument("--steps", type=int, default=DEFAULT_STEPS)
     ap.add_argument("--guidance", type=float, default=DEFAULT_GUIDANCE)
     ap.add_argument("--shift", type=float, default=SHIFT)
+    ap.add_argument("--conditioned-noise-scale", type=float, default=CONDITIONED_NOISE_SCALE,
+                    help="starting noise of windows with given frames (extension, a long clip's later windows)")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--quick", action="store_true", help="no 60 s drift clip")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
-    report = evaluate(args.weights, args.out, args.n, args.seed, args.steps, args.guidance, args.shift, args.quick)
+    report = evaluate(args.weights, args.out, args.n, args.seed, args.steps, args.guidance, args.shift, args.quick,
+                      args.conditioned_noise_scale)
     print(markdown(report))
 
 

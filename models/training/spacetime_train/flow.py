@@ -26,6 +26,17 @@ def shifted_sigmas(steps: int, shift: float) -> torch.Tensor:
     return shift_noise(torch.linspace(1.0, 0.0, steps + 1), shift)
 
 
+def starting_noise(noise: torch.Tensor, clean_mask: torch.Tensor, conditioned_scale: float) -> torch.Tensor:
+    """The noise a window starts from: scaled by `conditioned_scale` in the samples (B) where any
+    latent frame is given (extension, connecting, image to video, the windows after a long clip's
+    first). A lower temperature there keeps samples nearer the continuation the given frames make
+    likely (models/README.md, seventeenth session); windows with nothing given keep their full noise."""
+    if conditioned_scale == 1.0:
+        return noise
+    given = (clean_mask > 0).any(dim=1).to(noise.dtype)[:, None, None, None, None]
+    return noise * (1 + (conditioned_scale - 1) * given)
+
+
 @torch.no_grad()
 def euler_sample(velocity_fn, noise: torch.Tensor, clean: torch.Tensor, clean_mask: torch.Tensor,
                  steps: int, shift: float) -> torch.Tensor:

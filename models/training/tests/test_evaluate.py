@@ -158,3 +158,13 @@ def test_extension_placement_on_nearly_clean_input_tracks_the_renders(tmp_path):
     torch.save(recover(PACKAGE), tmp_path / "shipped.pt")
     r = extension_placement(Model(str(tmp_path / "shipped.pt")), 6, 2, levels=(1e-4, 0.95))
     assert max(r[1e-4].values()) < 4 < r[0.95]["another"], r
+
+
+def test_starting_noise_is_scaled_only_in_windows_with_given_frames():
+    from spacetime_train.flow import starting_noise
+    noise = torch.randn(3, 4, 5, 2, 2)
+    mask = torch.tensor([[0, 0, 0, 0, 0], [1, 1, 0, 0, 0], [0, 0, 0, 0, 1]], dtype=torch.float32)
+    out = starting_noise(noise, mask, 0.8)
+    assert torch.equal(out[0], noise[0]), "text to video keeps its full noise"
+    assert torch.allclose(out[1:], 0.8 * noise[1:]), "extension forward and backward start cooler"
+    assert starting_noise(noise, mask, 1.0) is noise

@@ -24,7 +24,7 @@ public record Manifest(String name, String version, String license, String descr
                        int spatialFactor, int temporalFactor, int latentChannels, boolean causalFirstFrame,
                        double scalingFactor, double shiftFactor, int[] patchSize, int windowLatentFrames,
                        String schedulerType, double shift, int defaultSteps, double defaultGuidance,
-                       double[] guidanceInterval, String tokenizerFile, String tokenizerSha256, int maxTokens,
+                       double[] guidanceInterval, double conditionedNoiseScale, String tokenizerFile, String tokenizerSha256, int maxTokens,
                        Map<String, GraphSpec> graphs) {
 
     public static final int FORMAT_VERSION = 1;
@@ -94,6 +94,7 @@ public record Manifest(String name, String version, String license, String descr
                 vae.number("shift_factor", -1e6, 1e6, "a number from -1e6 to 1e6"), patch, windowLatents, type,
                 sched.number("shift", 0.01, 100, "a number from 0.01 to 100"), sched.integer("default_steps", 1, 1000),
                 sched.number("default_guidance", 0, 50, "a number from 0 to 50"), sched.interval("guidance_interval"),
+                sched.optionalNumber("conditioned_noise_scale", 0.01, 1, 1, "a number from 0.01 to 1 (absent: 1)"),
                 text.string("tokenizer"), text.sha256("tokenizer_sha256"), text.integer("max_tokens", 1, MAX_TOKENS),
                 graphs);
         if (m.framesPerWindow != 1 + (m.windowLatentFrames - 1) * m.temporalFactor) {
@@ -193,6 +194,11 @@ public record Manifest(String name, String version, String license, String descr
                 throw bad(key, e, accepted);
             }
             return d;
+        }
+
+        /** An optional number in [min, max]; absent (or null): {@code absent}. */
+        double optionalNumber(String key, double min, double max, double absent, String accepted) {
+            return json.get(key) == null || json.get(key).isJsonNull() ? absent : number(key, min, max, accepted);
         }
 
         int integer(String key, int min, int max) {

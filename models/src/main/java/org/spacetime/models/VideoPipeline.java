@@ -158,6 +158,25 @@ public final class VideoPipeline {
         return z;
     }
 
+    /**
+     * The state a window's integration starts from at noise level {@code sigma}: given frames clean,
+     * the others {@code (1 - sigma) clean + sigma noise}. A window with given frames (extension,
+     * connecting, image to video, a long clip's later windows) starts from noise scaled by the
+     * package's scheduler.conditioned_noise_scale (spacetime_train.flow.starting_noise).
+     */
+    void start(Latents lat, double sigma, float[] noise) {
+        double s0 = sigma * (countGiven(lat) > 0 ? m.conditionedNoiseScale() : 1), keep = 1 - sigma;
+        int fs = lat.frameSize();
+        for (int c = 0; c < lat.channels; c++) {
+            for (int f = 0; f < lat.frames; f++) {
+                for (int p = 0; p < fs; p++) {
+                    int i = (c * lat.frames + f) * fs + p;
+                    lat.values[i] = lat.given[f] ? lat.clean[i] : (float) (keep * lat.clean[i] + s0 * noise[i]);
+                }
+            }
+        }
+    }
+
     /** Integrates the flow from noise; noise may be supplied (golden tests feed PyTorch's). */
     void denoise(Latents lat, GenerationRequest r, PromptEncoder.Embeddings text, int window, ProgressListener progress,
                  Cancellation cancel, float[] noise) throws OrtException {
@@ -170,16 +189,8 @@ public final class VideoPipeline {
                 first++;
             }
         }
-        double s0 = sigmas[first];
+        start(lat, sigmas[first], noise);
         int fs = lat.frameSize();
-        for (int c = 0; c < lat.channels; c++) {
-            for (int f = 0; f < lat.frames; f++) {
-                for (int p = 0; p < fs; p++) {
-                    int i = (c * lat.frames + f) * fs + p;
-                    lat.values[i] = lat.given[f] ? lat.clean[i] : (float) ((1 - s0) * lat.clean[i] + s0 * noise[i]);
-                }
-            }
-        }
         int n = lat.values.length;
         float[] v = new float[n];
         // Inputs and the pinned output live in direct buffers that ONNX Runtime reads and writes in

@@ -1,5 +1,6 @@
 package org.spacetime.models;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +92,19 @@ class PackageValidationTest {
     }
 
     /** model.json of {@code dir} edited as a JSON tree. */
+    /** scheduler.conditioned_noise_scale is optional (1: every window starts from the full noise) and bounded. */
+    @Test
+    void conditionedNoiseScaleIsOptionalAndBounded() throws Exception {
+        Path dir = copy();
+        edit(dir, j -> at(j, "scheduler").remove("conditioned_noise_scale"));
+        try (VideoModel m = VideoModel.load(dir, Device.CPU, 1)) {
+            assertEquals(1.0, m.manifest().conditionedNoiseScale());
+        }
+        edit(dir, j -> at(j, "scheduler").addProperty("conditioned_noise_scale", 0));
+        String m = fail(dir);
+        assertTrue(m.contains("'scheduler.conditioned_noise_scale' is 0; expected a number from 0.01 to 1"), m);
+    }
+
     static void edit(Path dir, java.util.function.Consumer<JsonObject> change) throws Exception {
         JsonObject m = JsonParser.parseString(Files.readString(dir.resolve("model.json"))).getAsJsonObject();
         change.accept(m);

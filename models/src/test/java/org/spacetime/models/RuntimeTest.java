@@ -89,6 +89,33 @@ class RuntimeTest {
         }
     }
 
+    /**
+     * A window with given frames starts from noise scaled by the package's
+     * scheduler.conditioned_noise_scale (as spacetime_train.flow.starting_noise); one with none
+     * from the full noise.
+     */
+    @Test
+    void windowsWithGivenFramesStartFromTheManifestsScaledNoise() {
+        double scale = model.manifest().conditionedNoiseScale();
+        assertEquals(0.4, scale, "the default package cools windows with given frames (models/README.md)");
+        VideoPipeline.Latents lat = new VideoPipeline.Latents(2, 3, 2, 2);
+        float[] noise = new float[lat.values.length];
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = i + 1;
+            lat.clean[i] = 0.5f;
+        }
+        pipeline.start(lat, 0.9, noise);
+        for (int i = 0; i < noise.length; i++) {
+            assertEquals(0.1 * 0.5 + 0.9 * noise[i], lat.values[i], 1e-5, "nothing given: full noise at " + i);
+        }
+        lat.given[0] = true;
+        pipeline.start(lat, 0.9, noise);
+        for (int i = 0; i < noise.length; i++) {
+            boolean given = (i / lat.frameSize()) % lat.frames == 0;
+            assertEquals(given ? 0.5 : 0.1 * 0.5 + 0.9 * scale * noise[i], lat.values[i], 1e-5, "frame 0 given, at " + i);
+        }
+    }
+
     @Test
     void sameSeedSameBitsOtherSeedOtherFrames() {
         GenerationRequest.Builder b = GenerationRequest.builder(Task.TEXT_TO_VIDEO)
