@@ -24,8 +24,8 @@ public record Manifest(String name, String version, String license, String descr
                        int spatialFactor, int temporalFactor, int latentChannels, boolean causalFirstFrame,
                        double scalingFactor, double shiftFactor, int[] patchSize, int windowLatentFrames,
                        String schedulerType, double shift, int defaultSteps, double defaultGuidance,
-                       double[] guidanceInterval, double conditionedNoiseScale, String tokenizerFile, String tokenizerSha256, int maxTokens,
-                       Map<String, GraphSpec> graphs) {
+                       double[] guidanceInterval, double conditionedNoiseScale, String tokenizerFile,
+                       String tokenizerSha256, int maxTokens, Map<String, GraphSpec> graphs) {
 
     public static final int FORMAT_VERSION = 1;
     public static final List<String> ROLES = List.of("text_encoder", "denoiser", "vae_encoder", "vae_decoder");

@@ -2,7 +2,9 @@ package org.spacetime.models;
 
 import java.io.IOException;
 import java.nio.LongBuffer;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
@@ -56,11 +58,11 @@ final class PromptEncoder implements AutoCloseable {
      * model's knows only its captions' words): say which, and what it knows, instead of generating
      * something unrelated in silence.
      */
-    private void warnUnknown(java.util.List<String> words) {
-        java.util.List<String> distinct = words.stream().distinct().toList();
+    private void warnUnknown(List<String> words) {
+        List<String> distinct = words.stream().distinct().toList();
         String shown = distinct.stream().limit(10).map(PromptText::shown)
-                .collect(java.util.stream.Collectors.joining(", ")) + (distinct.size() > 10 ? ", ..." : "");
-        java.util.List<String> known = tokenizer.shortVocabulary();
+                .collect(Collectors.joining(", ")) + (distinct.size() > 10 ? ", ..." : "");
+        List<String> known = tokenizer.shortVocabulary();
         LOG.warn("the model does not know the prompt's word(s) {}: they are read as an unknown word{}", shown,
                 known.isEmpty() ? "" : "; it knows these " + known.size() + ": " + String.join(" ", known));
     }

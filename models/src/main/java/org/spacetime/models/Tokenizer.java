@@ -3,6 +3,7 @@ package org.spacetime.models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import com.google.gson.JsonElement;
@@ -16,15 +17,15 @@ interface Tokenizer extends AutoCloseable {
      * the text the vocabulary does not have (read as its unknown token; none for tokenizers that
      * have no unknown words, such as byte-level BPE).
      */
-    record Tokens(long[] ids, String[] tokens, java.util.List<String> unknown) {
+    record Tokens(long[] ids, String[] tokens, List<String> unknown) {
         Tokens(long[] ids, String[] tokens) {
-            this(ids, tokens, java.util.List.of());
+            this(ids, tokens, List.of());
         }
     }
 
     /** The vocabulary's words, for messages about unknown ones; empty where it is too large to list. */
-    default java.util.List<String> shortVocabulary() {
-        return java.util.List.of();
+    default List<String> shortVocabulary() {
+        return List.of();
     }
 
     /** A tokenizer.json larger than this is not one {@link WordLevelTokenizer} could take: it goes to the library unread. */

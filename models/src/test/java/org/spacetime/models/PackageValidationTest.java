@@ -91,7 +91,6 @@ class PackageValidationTest {
         assertTrue(m.contains("vae_decoder.onnx") && m.contains("outside the package"), m);
     }
 
-    /** model.json of {@code dir} edited as a JSON tree. */
     /** scheduler.conditioned_noise_scale is optional (1: every window starts from the full noise) and bounded. */
     @Test
     void conditionedNoiseScaleIsOptionalAndBounded() throws Exception {
@@ -105,6 +104,7 @@ class PackageValidationTest {
         assertTrue(m.contains("'scheduler.conditioned_noise_scale' is 0; expected a number from 0.01 to 1"), m);
     }
 
+    /** model.json of {@code dir} edited as a JSON tree. */
     static void edit(Path dir, java.util.function.Consumer<JsonObject> change) throws Exception {
         JsonObject m = JsonParser.parseString(Files.readString(dir.resolve("model.json"))).getAsJsonObject();
         change.accept(m);

@@ -12,7 +12,7 @@ public record Segment(double rate, int format, long start, long stop, long time,
                 p.getLong(l.offset("GstSegment", "base")));
     }
 
-    /** Sets the stop of the native segment at {@code p} (while GstBaseSrc's do_seek may still change it). */
+    /** Sets the stop of the native segment at {@code p}: the one GstBaseSrc's do_seek receives, which it then pushes. */
     static void writeStop(Pointer p, long stop) {
         p.setLong(Layout.get().offset("GstSegment", "stop"), stop);
     }
