@@ -33,9 +33,9 @@ import torch
 from PIL import Image
 
 from . import networks as N
-from .flow import euler_sample, starting_noise
+from .flow import SAMPLERS, sample, starting_noise
 from .judge import inside, motion_of, nearest_color, smooth_steps, through_pillar, track, velocity
-from .package import CONDITIONED_NOISE_SCALE, DEFAULT_GUIDANCE, DEFAULT_STEPS, SHIFT, Model
+from .package import CONDITIONED_NOISE_SCALE, DEFAULT_GUIDANCE, DEFAULT_STEPS, GUIDANCE_INTERVAL, SHIFT, Model
 from .train import WINDOW_LATENTS
 from .world import SIZES, Scene, WorldObject, render, sample_scene
 
@@ -44,12 +44,15 @@ GIVEN_LATENTS = 5                     # extension: 17 frames given (latents 0-4)
 
 
 class Generator:
-    """The reference Euler sampler with classifier-free guidance over a run's weights."""
+    """A run's weights sampled as the elements sample a package by default (flow.sample: DPM-Solver++
+    2M, classifier-free guidance in the package's noise interval), or with other settings."""
 
     def __init__(self, model: Model, steps=DEFAULT_STEPS, guidance=DEFAULT_GUIDANCE, shift=SHIFT,
-                 conditioned_noise_scale=CONDITIONED_NOISE_SCALE):
+                 conditioned_noise_scale=CONDITIONED_NOISE_SCALE, sampler=SAMPLERS[0],
+                 guidance_interval=tuple(GUIDANCE_INTERVAL)):
         self.m, self.steps, self.guidance, self.shift = model, steps, guidance, shift
         self.conditioned_noise_scale = conditioned_noise_scale
+        self.sampler, self.guidance_interval = sampler, guidance_interval
         self.channels = model.config["latent_channels"]
         self.utext, self.umask = model.encode_text([""])
 
@@ -59,11 +62,11 @@ class Generator:
         noise = torch.randn(b, self.channels, t_lat, size[0] // 8, size[1] // 8, generator=g)
         text, mask = self.m.encode_text(prompts)
         ut, um = self.utext.expand(b, -1, -1), self.umask.expand(b, -1)
-        fn = lambda x, t: self.m.velocity(x, t, text, mask, ut, um, self.guidance)
+        fn = lambda x, t, guided: self.m.velocity(x, t, text, mask, ut, um, self.guidance if guided else None)
         if clean is None:
             clean, clean_mask = torch.zeros_like(noise), torch.zeros(b, t_lat)
         noise = starting_noise(noise, clean_mask, self.conditioned_noise_scale)
-        return euler_sample(fn, noise, clean, clean_mask, self.steps, self.shift)
+        return sample(fn, noise, clean, clean_mask, self.steps, self.shift, self.sampler, self.guidance_interval)
 
     def videos(self, prompts, seed, clean=None, clean_mask=None, batch=24):
         """uint8 (B, F, H, W, 3), sampled in batches of `batch`."""
@@ -264,14 +267,16 @@ def gif(videos, path, fps=8):
 
 
 def evaluate(weights: str, out: str, n: int, seed: int, steps: int, guidance: float, shift: float,
-             quick: bool = False, conditioned_noise_scale: float = CONDITIONED_NOISE_SCALE) -> dict:
+             quick: bool = False, conditioned_noise_scale: float = CONDITIONED_NOISE_SCALE,
+             sampler: str = SAMPLERS[0], guidance_interval=tuple(GUIDANCE_INTERVAL)) -> dict:
     os.makedirs(out, exist_ok=True)
     model = Model(weights)
-    gen = Generator(model, steps, guidance, shift, conditioned_noise_scale)
+    gen = Generator(model, steps, guidance, shift, conditioned_noise_scale, sampler, guidance_interval)
     rng = random.Random(seed)
     t0 = time.time()
     report = {"weights": weights, "steps": model.steps, "settings": {"steps": steps, "guidance": guidance,
-              "shift": shift, "conditioned_noise_scale": conditioned_noise_scale, "sampler": "euler",
+              "shift": shift, "conditioned_noise_scale": conditioned_noise_scale, "sampler": sampler,
+              "guidance_interval": list(guidance_interval),
               "seed": seed, "n": n}}
     report["autoencoder"] = autoencoder_report(model, max(8, n // 4), seed)
     ind_scenes = single_object_scenes(rng, n, "exclude")
@@ -358,13 +363,27 @@ def markdown(r: dict) -> str:
         lines.append(f"| 60 s drift: colour kept / size kept / area end vs start | {d['colour_kept']} / {d['size_kept']} / "
                      f"{d['area_end_vs_start']:.2f} | |")
     s = r["settings"]
-    lines += ["", f"{s['n']} prompts per group; Euler, {s['steps']} steps, guidance {s['guidance']}, shift {s['shift']}, "
+    sampler = {"euler": "Euler", "dpm++2m": "DPM-Solver++ 2M"}[s.get("sampler", "euler")]
+    lo, hi = s.get("guidance_interval", (0.0, 1.0))
+    lines += ["", f"{s['n']} prompts per group; {sampler}, {s['steps']} steps, guidance {s['guidance']} at noise levels in "
+                  f"({lo:g}, {hi:g}], shift {s['shift']}, "
                   f"starting noise of windows with given frames x{s.get('conditioned_noise_scale', 1.0)}, "
                   f"seed {s['seed']}; weights at autoencoder step {r['steps']['vae_step']}"
                   + (f" (decoder trained on alone to step {r['steps']['dec_step']})" if r['steps'].get('dec_step') else "")
                   + ", denoiser step "
                   f"{r['steps']['dit_step']}; {r['minutes']:.1f} min"]
     return "\n".join(lines)
+
+
+def interval(text: str) -> tuple[float, float]:
+    """FROM,TO with 0 <= FROM < TO <= 1 (the manifest's scheduler.guidance_interval)."""
+    try:
+        lo, hi = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected FROM,TO, e.g. 0.5,0.95")
+    if not 0 <= lo < hi <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected 0 <= FROM < TO <= 1")
+    return lo, hi
 
 
 def main(argv=None):
@@ -378,12 +397,17 @@ def main(argv=None):
     ap.add_argument("--shift", type=float, default=SHIFT)
     ap.add_argument("--conditioned-noise-scale", type=float, default=CONDITIONED_NOISE_SCALE,
                     help="starting noise of windows with given frames (extension, a long clip's later windows)")
+    ap.add_argument("--sampler", choices=SAMPLERS, default=SAMPLERS[0],
+                    help="the elements' default (dpm++2m), or euler (the evaluations before the eighteenth session)")
+    ap.add_argument("--guidance-interval", type=interval, default=tuple(GUIDANCE_INTERVAL),
+                    help="FROM,TO: guidance only at noise levels in (FROM, TO], as the package's manifest says "
+                         "(default %(default)s); 0,1 guides every step")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--quick", action="store_true", help="no 60 s drift clip")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     report = evaluate(args.weights, args.out, args.n, args.seed, args.steps, args.guidance, args.shift, args.quick,
-                      args.conditioned_noise_scale)
+                      args.conditioned_noise_scale, args.sampler, args.guidance_interval)
     print(markdown(report))
 
 

@@ -14,8 +14,8 @@ import onnx
 import torch
 
 from . import networks as N
-from .flow import euler_sample
-from .package import Model, manifest
+from .flow import sample
+from .package import DEFAULT_GUIDANCE, DEFAULT_STEPS, GUIDANCE_INTERVAL, SHIFT, Model, manifest
 
 OPSET = 17
 
@@ -119,21 +119,26 @@ def _sha256(path):
 
 
 def write_fixtures(model: Model, out: str) -> None:
-    """Golden cases for the Java runtime: inputs, noise and the reference Euler sampler's output."""
+    """Golden cases for the Java runtime: inputs, noise and PyTorch's output, with the reference
+    Euler sampler (guidance at every step) and with the elements' default, DPM-Solver++ 2M with
+    guidance in the package's interval (flow.sample)."""
     os.makedirs(out, exist_ok=True)
     cases = []
-    for seed, prompt, frames, size in [(1, "a red circle moves right on a black background", 9, (64, 64)),
-                                       (2, "a big blue square moves down on a white background", 5, (64, 96))]:
+    euler, default = ("euler", [0.0, 1.0], 4), ("dpm++2m", GUIDANCE_INTERVAL, DEFAULT_STEPS)
+    for seed, prompt, frames, size, (sampler, interval, steps) in [
+            (1, "a red circle moves right on a black background", 9, (64, 64), euler),
+            (2, "a big blue square moves down on a white background", 5, (64, 96), euler),
+            (3, "a small green triangle moves left on a gray background", 9, (64, 64), default)]:
         g = torch.Generator().manual_seed(seed)
         t_lat = 1 + (frames - 1) // N.TEMPORAL
         h, w = size
         noise = torch.randn(1, model.config["latent_channels"], t_lat, h // N.SPATIAL, w // N.SPATIAL, generator=g)
         text, mask = model.encode_text([prompt])
         utext, umask = model.encode_text([""])
-        steps, guidance, shift = 4, 4.0, 3.0
-        fn = lambda x, t: model.velocity(x, t, text, mask, utext, umask, guidance)
+        guidance, shift = DEFAULT_GUIDANCE, SHIFT
+        fn = lambda x, t, guided: model.velocity(x, t, text, mask, utext, umask, guidance if guided else None)
         clean_mask = torch.zeros(1, t_lat)
-        lat = euler_sample(fn, noise, torch.zeros_like(noise), clean_mask, steps, shift)
+        lat = sample(fn, noise, torch.zeros_like(noise), clean_mask, steps, shift, sampler, tuple(interval))
         video = model.decode_video(lat)
         name = f"case{seed}"
         noise.numpy().astype("<f4").tofile(os.path.join(out, name + ".noise.f32"))
@@ -141,11 +146,12 @@ def write_fixtures(model: Model, out: str) -> None:
         video.numpy().tofile(os.path.join(out, name + ".frames.u8"))
         cases.append({"name": name, "prompt": prompt, "negative_prompt": "", "seed": seed, "frames": frames,
                       "width": w, "height": h, "steps": steps, "guidance": guidance, "shift": shift,
-                      "sampler": "euler", "noise_shape": list(noise.shape), "latents_shape": list(lat.shape),
-                      "frames_shape": list(video.shape)})
+                      "sampler": sampler, "guidance_interval": list(interval), "noise_shape": list(noise.shape),
+                      "latents_shape": list(lat.shape), "frames_shape": list(video.shape)})
     with open(os.path.join(out, "cases.json"), "w") as f:
-        json.dump({"about": "Reference Euler sampler (spacetime_train.flow.euler_sample) in PyTorch; "
-                            "little-endian float32 noise and latents, uint8 frames (B, F, H, W, RGB).",
+        json.dump({"about": "PyTorch's samplers (spacetime_train.flow.sample: the reference Euler, and DPM-Solver++ 2M "
+                            "with guidance in an interval, the elements' default); little-endian float32 noise and "
+                            "latents, uint8 frames (B, F, H, W, RGB).",
                    "cases": cases}, f, indent=1)
 
 

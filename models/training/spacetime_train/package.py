@@ -46,9 +46,12 @@ class Model:
         return self.text(ids, mask), mask
 
     @torch.no_grad()
-    def velocity(self, x, t, text, mask, uncond_text, uncond_mask, guidance: float):
-        """Classifier-free guided velocity, conditional and unconditional in one batch."""
+    def velocity(self, x, t, text, mask, uncond_text, uncond_mask, guidance: float | None):
+        """Classifier-free guided velocity, conditional and unconditional in one batch; with
+        guidance None (a step outside the guidance interval) the conditional velocity alone."""
         b = x.shape[0]
+        if guidance is None:
+            return self.dit(x, t, text, mask)
         v = self.dit(torch.cat([x, x]), torch.cat([t, t]), torch.cat([text, uncond_text]), torch.cat([mask, uncond_mask]))
         vc, vu = v[:b], v[b:]
         return vu + guidance * (vc - vu)

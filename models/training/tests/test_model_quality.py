@@ -29,9 +29,12 @@ def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("quality")
     torch.save(recover(PACKAGE), out / "weights.pt")
     with open(os.path.join(PACKAGE, "model.json")) as f:
-        scale = json.load(f)["scheduler"].get("conditioned_noise_scale", 1.0)
-    return evaluate(str(out / "weights.pt"), str(out / "eval"), n=8, seed=7, steps=10, guidance=4.0, shift=3.0, quick=True,
-                    conditioned_noise_scale=scale)
+        scheduler = json.load(f)["scheduler"]
+    # The package's own sampling settings with the elements' default sampler: what users get.
+    return evaluate(str(out / "weights.pt"), str(out / "eval"), n=8, seed=7, steps=scheduler["default_steps"],
+                    guidance=scheduler["default_guidance"], shift=scheduler["shift"], quick=True,
+                    conditioned_noise_scale=scheduler.get("conditioned_noise_scale", 1.0),
+                    guidance_interval=tuple(scheduler.get("guidance_interval", (0.0, 1.0))))
 
 
 def figures(r: dict) -> dict:

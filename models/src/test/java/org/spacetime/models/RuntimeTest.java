@@ -54,14 +54,16 @@ class RuntimeTest {
     }
 
     @Test
-    void goldenReferenceSamplerMatchesPyTorch() throws Exception {
+    void goldenSamplersMatchPyTorch() throws Exception {
         JsonObject cases = JsonParser.parseString(Files.readString(FIXTURES.resolve("cases.json"))).getAsJsonObject();
         for (var e : cases.getAsJsonArray("cases")) {
             JsonObject c = e.getAsJsonObject();
             String name = c.get("name").getAsString();
+            var interval = c.getAsJsonArray("guidance_interval");   // [0, 1]: guidance at every step
             GenerationRequest r = GenerationRequest.builder(Task.TEXT_TO_VIDEO).prompt(c.get("prompt").getAsString())
-                    .steps(c.get("steps").getAsInt()).guidance(c.get("guidance").getAsDouble()).sampler(Sampler.EULER)
-                    .guidanceInterval(0, 1)           // the reference sampler guides every step
+                    .steps(c.get("steps").getAsInt()).guidance(c.get("guidance").getAsDouble())
+                    .sampler(Sampler.parse(c.get("sampler").getAsString()))
+                    .guidanceInterval(interval.get(0).getAsDouble(), interval.get(1).getAsDouble())
                     .size(c.get("width").getAsInt(), c.get("height").getAsInt()).frames(c.get("frames").getAsInt())
                     .build().resolved(model.manifest());
             assertEquals(c.get("shift").getAsDouble(), model.manifest().shift(), "fixture made with the manifest's shift");
