@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -30,7 +32,8 @@ import org.apache.logging.log4j.Logger;
  * modification time back, sets its ctime to the present, which no unprivileged process can set
  * back: a file changed after it was hashed never matches its record (git's index relies on the
  * same). A file changed less than {@link #SETTLE} before it was hashed is not recorded, because a
- * second change inside the filesystem's clock tick could leave every one of those the same.
+ * second change inside the filesystem's clock tick could leave every one of those the same. Only
+ * files on local filesystems known to keep ctime so are recorded (ext4, xfs, btrfs, tmpfs, ...).
  *
  * <p>The record is a small text file in the cache directory of the optimised graphs
  * ({@link OptimizedGraphCache}: off with it), rewritten whole under a temporary name and renamed.
@@ -44,16 +47,32 @@ final class DigestRecord {
     static final int MAX_ENTRIES = 512;
     private static final long MAX_BYTES = 1 << 20;
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+    private static final Set<String> POSIX_FILESYSTEMS = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "zfs", "f2fs",
+            "tmpfs", "overlay");
+    private static final Map<Long, Boolean> POSIX_TIMES = new ConcurrentHashMap<>();
 
     /** What identifies one version of a file; {@code null} where the filesystem does not say. */
     record Identity(Path path, long size, long modifiedNanos, long changedNanos, long inode, long device) {
         static Identity of(Path realPath) {
             try {
                 Map<String, Object> a = Files.readAttributes(realPath, "unix:size,lastModifiedTime,ctime,ino,dev");
+                long device = (Long) a.get("dev");
+                if (!POSIX_TIMES.computeIfAbsent(device, d -> keepsPosixTimes(realPath))) {
+                    return null;
+                }
                 return new Identity(realPath, (Long) a.get("size"), nanos(a.get("lastModifiedTime")), nanos(a.get("ctime")),
-                        (Long) a.get("ino"), (Long) a.get("dev"));
+                        (Long) a.get("ino"), device);
             } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
                 return null;
+            }
+        }
+
+        /** Whether the file's filesystem sets ctime on every change as POSIX says (FAT, network and FUSE ones may not). */
+        private static boolean keepsPosixTimes(Path p) {
+            try {
+                return POSIX_FILESYSTEMS.contains(Files.getFileStore(p).type());
+            } catch (IOException | RuntimeException e) {
+                return false;
             }
         }
 
