@@ -168,3 +168,13 @@ def test_starting_noise_is_scaled_only_in_windows_with_given_frames():
     assert torch.equal(out[0], noise[0]), "text to video keeps its full noise"
     assert torch.allclose(out[1:], 0.8 * noise[1:]), "extension forward and backward start cooler"
     assert starting_noise(noise, mask, 1.0) is noise
+
+
+def test_guidance_interval_option_takes_the_manifests_form_and_refuses_others():
+    import argparse
+    from spacetime_train.evaluate import interval
+    assert interval("0.5,0.95") == (0.5, 0.95)
+    assert interval("0,1") == (0.0, 1.0)
+    for bad in ("0.95,0.5", "0.5", "a,b", "-0.1,1", "0,1.5"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            interval(bad)
