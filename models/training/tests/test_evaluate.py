@@ -178,3 +178,22 @@ def test_guidance_interval_option_takes_the_manifests_form_and_refuses_others():
     for bad in ("0.95,0.5", "0.5", "a,b", "-0.1,1", "0,1.5"):
         with pytest.raises(argparse.ArgumentTypeError):
             interval(bad)
+
+
+def test_drift_keeps_the_rendered_truth_of_every_drift_scene_and_sees_a_recoloured_or_shrunk_end():
+    from spacetime_train.evaluate import DRIFT_SCENES, judge_drift
+    from spacetime_train.world import Scene, WorldObject, is_held_out, render
+    for obj, background in DRIFT_SCENES:
+        s = Scene(objects=[WorldObject(obj.color, obj.shape, obj.size, obj.motion)], background=background)
+        assert not is_held_out(s), s.caption()
+        video = render([s], 64, 64, 481)[0].numpy()                 # 60 s at 8 fps
+        assert judge_drift(s, video) == {"colour_kept": True, "size_kept": True,
+                                         "area_end_vs_start": pytest.approx(1.0, abs=0.1)}, s.caption()
+        other = "orange" if obj.color != "orange" else "cyan"
+        late = Scene(objects=[WorldObject(other, obj.shape, obj.size, obj.motion)], background=background)
+        recoloured = np.concatenate([video[:-32], render([late], 64, 64, 481)[0].numpy()[-32:]])
+        assert not judge_drift(s, recoloured)["colour_kept"], s.caption()
+        small = "small" if obj.size != "small" else "big"
+        late = Scene(objects=[WorldObject(obj.color, obj.shape, small, obj.motion)], background=background)
+        resized = np.concatenate([video[:-32], render([late], 64, 64, 481)[0].numpy()[-32:]])
+        assert not judge_drift(s, resized)["size_kept"], s.caption()
