@@ -45,6 +45,9 @@ class PitiviPluginTest {
     static InstalledPlugin plugin;
     static Path project;
     static final List<Process> processes = new ArrayList<>();
+    /** The X servers' socket directory: Xvfb makes it where it is missing and leaves it. */
+    static final Path X_SOCKET_DIRECTORY = Path.of("/tmp/.X11-unix");
+    static boolean xSocketDirectoryExisted;
     static Map<String, String> env;
     static String pitiviBusName;
     static Process pitivi;
@@ -79,6 +82,7 @@ class PitiviPluginTest {
         Files.writeString(config.resolve("pitivi.conf"), "[plugins]\nactive-plugins = spacetime\n\n"
                 + "[main-window]\nwidth = 1280\nheight = 760\n");
         int display = 90 + (int) (ProcessHandle.current().pid() % 100);
+        xSocketDirectoryExisted = Files.exists(X_SOCKET_DIRECTORY);
         start("xvfb.log", Map.of(), "Xvfb", ":" + display, "-screen", "0", "1280x800x24", "-nolisten", "tcp");
         Process bus = new ProcessBuilder("dbus-daemon", "--session", "--nofork", "--print-address=1").start();
         processes.add(bus);
@@ -121,6 +125,14 @@ class PitiviPluginTest {
             processes.get(i).destroy();
             if (!processes.get(i).waitFor(10, TimeUnit.SECONDS)) {
                 processes.get(i).destroyForcibly();
+            }
+        }
+        // Xvfb removes its socket but leaves the directory it made; nothing is left in /tmp.
+        if (!xSocketDirectoryExisted) {
+            try {
+                Files.deleteIfExists(X_SOCKET_DIRECTORY);
+            } catch (java.io.IOException e) {
+                // another X server's socket is in it now: it is that server's
             }
         }
     }
