@@ -43,20 +43,12 @@ def starting_noise(noise: torch.Tensor, clean_mask: torch.Tensor, conditioned_sc
     return noise * (1 + (conditioned_scale - 1) * given)
 
 
-@torch.no_grad()
 def euler_sample(velocity_fn, noise: torch.Tensor, clean: torch.Tensor, clean_mask: torch.Tensor,
                  steps: int, shift: float) -> torch.Tensor:
-    """Euler integration from noise (t = 1) to data (t = 0). Frames where clean_mask (B, T) is 1
-    are held at the given clean latents with timestep 0 (conditioning)."""
-    sig = shifted_sigmas(steps, shift)
-    m = clean_mask.to(noise.dtype)[:, None, :, None, None]
-    x = noise * (1 - m) + clean * m
-    for i in range(steps):
-        t = sig[i].item() * (1 - clean_mask.to(noise.dtype))
-        v = velocity_fn(x, t)
-        x = x + (sig[i + 1] - sig[i]).item() * v
-        x = x * (1 - m) + clean * m
-    return x
+    """The reference sampler: Euler from noise (t = 1) to data (t = 0) with `velocity_fn(x, t)` at
+    every step (guidance, if any, inside it). Frames where clean_mask (B, T) is 1 are held at the
+    given clean latents with timestep 0 (conditioning)."""
+    return sample(lambda x, t, guided: velocity_fn(x, t), noise, clean, clean_mask, steps, shift, "euler")
 
 
 def _lambda(sigma: float) -> float:
