@@ -14,8 +14,9 @@ import onnx
 import torch
 
 from . import networks as N
-from .flow import sample
-from .package import DEFAULT_GUIDANCE, DEFAULT_STEPS, GUIDANCE_INTERVAL, SHIFT, Model, manifest
+from .flow import sample, starting_noise
+from .package import CONDITIONED_NOISE_SCALE, DEFAULT_GUIDANCE, DEFAULT_STEPS, GUIDANCE_INTERVAL, SHIFT, Model, manifest
+from .world import Scene, WorldObject, render
 
 OPSET = 17
 
@@ -121,14 +122,17 @@ def _sha256(path):
 def write_fixtures(model: Model, out: str) -> None:
     """Golden cases for the Java runtime: inputs, noise and PyTorch's output, with the reference
     Euler sampler (guidance at every step) and with the elements' default, DPM-Solver++ 2M with
-    guidance in the package's interval (flow.sample)."""
+    guidance in the package's interval (flow.sample); case 4 continues a rendered clip (its first 5
+    latent frames given, and the cooler start of windows with given frames)."""
     os.makedirs(out, exist_ok=True)
     cases = []
     euler, default = ("euler", [0.0, 1.0], 4), ("dpm++2m", GUIDANCE_INTERVAL, DEFAULT_STEPS)
-    for seed, prompt, frames, size, (sampler, interval, steps) in [
-            (1, "a red circle moves right on a black background", 9, (64, 64), euler),
-            (2, "a big blue square moves down on a white background", 5, (64, 96), euler),
-            (3, "a small green triangle moves left on a gray background", 9, (64, 64), default)]:
+    extended = Scene(objects=[WorldObject("yellow", "square", "medium", "moves right")], background="navy")
+    for seed, prompt, frames, size, (sampler, interval, steps), given in [
+            (1, "a red circle moves right on a black background", 9, (64, 64), euler, 0),
+            (2, "a big blue square moves down on a white background", 5, (64, 96), euler, 0),
+            (3, "a small green triangle moves left on a gray background", 9, (64, 64), default, 0),
+            (4, extended.caption(), 33, (64, 64), default, 5)]:
         g = torch.Generator().manual_seed(seed)
         t_lat = 1 + (frames - 1) // N.TEMPORAL
         h, w = size
@@ -138,20 +142,31 @@ def write_fixtures(model: Model, out: str) -> None:
         guidance, shift = DEFAULT_GUIDANCE, SHIFT
         fn = lambda x, t, guided: model.velocity(x, t, text, mask, utext, umask, guidance if guided else None)
         clean_mask = torch.zeros(1, t_lat)
-        lat = sample(fn, noise, torch.zeros_like(noise), clean_mask, steps, shift, sampler, tuple(interval))
+        clean_mask[:, :given] = 1
+        clean = torch.zeros_like(noise)
+        if given:
+            clean = model.encode_video(render([extended], h, w, frames)) * clean_mask[:, None, :, None, None]
+        lat = sample(fn, starting_noise(noise, clean_mask, CONDITIONED_NOISE_SCALE), clean, clean_mask, steps, shift,
+                     sampler, tuple(interval))
         video = model.decode_video(lat)
         name = f"case{seed}"
         noise.numpy().astype("<f4").tofile(os.path.join(out, name + ".noise.f32"))
         lat.numpy().astype("<f4").tofile(os.path.join(out, name + ".latents.f32"))
         video.numpy().tofile(os.path.join(out, name + ".frames.u8"))
-        cases.append({"name": name, "prompt": prompt, "negative_prompt": "", "seed": seed, "frames": frames,
-                      "width": w, "height": h, "steps": steps, "guidance": guidance, "shift": shift,
-                      "sampler": sampler, "guidance_interval": list(interval), "noise_shape": list(noise.shape),
-                      "latents_shape": list(lat.shape), "frames_shape": list(video.shape)})
+        case = {"name": name, "prompt": prompt, "negative_prompt": "", "seed": seed, "frames": frames,
+                "width": w, "height": h, "steps": steps, "guidance": guidance, "shift": shift,
+                "sampler": sampler, "guidance_interval": list(interval), "noise_shape": list(noise.shape),
+                "latents_shape": list(lat.shape), "frames_shape": list(video.shape)}
+        if given:
+            clean.numpy().astype("<f4").tofile(os.path.join(out, name + ".clean.f32"))
+            case.update({"given_latent_frames": given, "conditioned_noise_scale": CONDITIONED_NOISE_SCALE})
+        cases.append(case)
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump({"about": "PyTorch's samplers (spacetime_train.flow.sample: the reference Euler, and DPM-Solver++ 2M "
                             "with guidance in an interval, the elements' default); little-endian float32 noise and "
-                            "latents, uint8 frames (B, F, H, W, RGB).",
+                            "latents, uint8 frames (B, F, H, W, RGB). A case with given_latent_frames k holds the "
+                            "first k latent frames clean (NAME.clean.f32, the encoded render, zeros after them) and "
+                            "starts from its noise scaled by conditioned_noise_scale.",
                    "cases": cases}, f, indent=1)
 
 

@@ -6,7 +6,7 @@ import os
 import numpy as np
 import torch
 
-from spacetime_train.flow import sample
+from spacetime_train.flow import sample, starting_noise
 from spacetime_train.package import Model
 from spacetime_train.recover import recover
 
@@ -24,8 +24,13 @@ def test_recovered_weights_reproduce_the_golden_fixtures(tmp_path):
         text, mask = model.encode_text([case["prompt"]])
         utext, umask = model.encode_text([case["negative_prompt"]])
         fn = lambda x, t, guided: model.velocity(x, t, text, mask, utext, umask, case["guidance"] if guided else None)
-        latents = sample(fn, noise, torch.zeros_like(noise), torch.zeros(1, noise.shape[2]), case["steps"], case["shift"],
-                         case["sampler"], tuple(case.get("guidance_interval", (0.0, 1.0))))
+        given = case.get("given_latent_frames", 0)
+        clean_mask = torch.zeros(1, noise.shape[2])
+        clean_mask[:, :given] = 1
+        clean = torch.from_numpy(load(".clean.f32").reshape(case["noise_shape"])) if given else torch.zeros_like(noise)
+        latents = sample(fn, starting_noise(noise, clean_mask, case.get("conditioned_noise_scale", 1.0)), clean,
+                         clean_mask, case["steps"], case["shift"], case["sampler"],
+                         tuple(case.get("guidance_interval", (0.0, 1.0))))
         expected = load(".latents.f32").reshape(case["latents_shape"])
         assert np.abs(latents.numpy() - expected).max() < 1e-4, case["name"]
         frames = model.decode_video(latents).numpy()

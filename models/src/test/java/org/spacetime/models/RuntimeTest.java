@@ -71,6 +71,16 @@ class RuntimeTest {
             int f = model.manifest().spatialFactor();
             VideoPipeline.Latents lat = new VideoPipeline.Latents(model.manifest().latentChannels(), t, r.height() / f,
                     r.width() / f);
+            if (c.has("given_latent_frames")) {
+                // An extension: the encoded render's first latent frames given, and the package's
+                // cooler start (the case says which scale it was made with).
+                assertEquals(c.get("conditioned_noise_scale").getAsDouble(), model.manifest().conditionedNoiseScale());
+                float[] clean = floats(FIXTURES.resolve(name + ".clean.f32"));
+                System.arraycopy(clean, 0, lat.clean, 0, clean.length);
+                for (int k = 0; k < c.get("given_latent_frames").getAsInt(); k++) {
+                    lat.given[k] = true;
+                }
+            }
             PromptEncoder.Embeddings text = model.prompts().encode(model.sessions(), r.prompt(), "");
             try (Cancellation cancel = new Cancellation()) {
                 pipeline.denoise(lat, r, text, 0, ProgressListener.NONE, cancel, floats(FIXTURES.resolve(name + ".noise.f32")));

@@ -1,0 +1,68 @@
+"""Frame guidance for extension, tried in the nineteenth session and not adopted (models/README.md):
+in a window with given frames, at the steps whose noise level is in (FROM, TO], the velocity gains
+w (v_c - v_free), v_c the conditional velocity and v_free the conditional velocity of the same state
+with the given latent frames noised to the step's level by the window's own noise (as if nothing
+were given): guidance by the given frames, as classifier-free guidance is by the text. Continuity
+forward and backward as evaluate measures it, for each weight, on the same clips and noise.
+
+    cd models/training && PYTHONPATH=$PWD python3 experiments/frame_guidance.py --weights W --n 96 --w 0,2 --seed 9
+"""
+import argparse
+import random
+import time
+
+import torch
+
+from spacetime_train.evaluate import Generator, continuity, fair_continuity_scenes, interval
+from spacetime_train.flow import sample, starting_noise
+from spacetime_train.package import Model
+
+
+class FrameGuided(Generator):
+    def __init__(self, model, w, between):
+        super().__init__(model)
+        self.w, self.between = w, between
+
+    def sample(self, prompts, seed, clean=None, clean_mask=None, t_lat=9, size=(64, 64)):
+        b = len(prompts)
+        g = torch.Generator().manual_seed(seed)
+        noise = torch.randn(b, self.channels, t_lat, size[0] // 8, size[1] // 8, generator=g)
+        text, mask = self.m.encode_text(prompts)
+        ut, um = self.utext.expand(b, -1, -1), self.umask.expand(b, -1)
+        given = clean_mask.to(noise.dtype)[:, None, :, None, None]
+
+        def fn(x, t, guided):
+            v = self.m.velocity(x, t, text, mask, ut, um, self.guidance if guided else None)
+            s = float(t.max())
+            if self.w == 0 or not self.between[0] < s <= self.between[1]:
+                return v
+            conditional = self.m.dit(x, t, text, mask) if guided else v
+            free = x * (1 - given) + ((1 - s) * clean + s * noise) * given
+            return v + self.w * (conditional - self.m.dit(free, torch.full_like(t, s), text, mask))
+        return sample(fn, starting_noise(noise, clean_mask, self.conditioned_noise_scale), clean, clean_mask,
+                      self.steps, self.shift, self.sampler, self.guidance_interval)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--weights", required=True)
+    ap.add_argument("--n", type=int, default=48, help="clips per direction")
+    ap.add_argument("--w", default="0,2", help="frame guidance weights, comma-separated")
+    ap.add_argument("--interval", type=interval, default=(0.9, 1.0), help="FROM,TO: noise levels guided by the frames")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    model = Model(args.weights)
+    rng = random.Random(args.seed)
+    scenes = {d: fair_continuity_scenes(rng, args.n, d) for d in ("forward", "backward")}
+    for w in [float(x) for x in args.w.split(",")]:
+        t0 = time.time()
+        gen = FrameGuided(model, w, args.interval)
+        r = {d: continuity(gen, scenes[d], args.seed + 30000, d)[0] for d in scenes}
+        print(f"frame guidance {w:g} in {args.interval}: forward {r['forward']:.2f} backward {r['backward']:.2f} "
+              f"({len(scenes['forward'])} clips each, {time.time() - t0:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
