@@ -240,8 +240,11 @@ public final class ModelSessions implements AutoCloseable {
             return null;
         }
         // Loaded at the full level: the layout optimisations, left out of the kept graph because
-        // they depend on this CPU, are applied now.
-        try (OrtSession.SessionOptions o = options(OrtSession.SessionOptions.OptLevel.ALL_OPT, threads, role)) {
+        // they depend on this CPU, are applied now. A graph they cannot change is final as kept:
+        // loaded with ONNX Runtime's passes off (LayoutFreeGraph), the same graph and kernels.
+        OrtSession.SessionOptions.OptLevel level = LayoutFreeGraph.test(kept.get())
+                ? OrtSession.SessionOptions.OptLevel.NO_OPT : OrtSession.SessionOptions.OptLevel.ALL_OPT;
+        try (OrtSession.SessionOptions o = options(level, threads, role)) {
             return env.createSession(kept.get().toString(), o);
         } catch (OrtException e) {
             LOG.warn("ONNX Runtime refused the kept optimised graph {} ({}); removed, the package's graph is used",
