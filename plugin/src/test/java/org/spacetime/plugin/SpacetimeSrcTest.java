@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import javax.imageio.ImageIO;
 
@@ -293,6 +294,26 @@ class SpacetimeSrcTest {
         // A moving object may leave the frame (WORLD.md), so most frames, not all, show it.
         assertTrue(framesWithObject[0] >= 12, "clip 1: a red object in " + framesWithObject[0] + " of 16 frames");
         assertTrue(framesWithObject[1] >= 6, "clip 2: a blue object in " + framesWithObject[1] + " of 8 frames");
+    }
+
+    /**
+     * The class-data archive made at install time holds what an element's start, negotiation and
+     * streaming load (ClassDataWarmUp runs a pipeline): a start maps those classes from it instead
+     * of loading them from the jars.
+     */
+    @Test
+    void startUpMapsTheStreamingClassesFromTheInstallTimeArchive() throws Exception {
+        Path log = tmp.resolve("classes-loaded.txt");
+        InstalledPlugin.Result r = plugin.tool(Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + log), 120,
+                "gst-launch-1.0", "-q", "spacetimesrc", "prompt=a red circle moves right on a black background", "steps=1",
+                "num-buffers=1", "!", "fakesink");
+        assertEquals(0, r.exitCode(), r.all());
+        String loaded = Files.readString(log);
+        for (String c : new String[] {"org.spacetime.gst.elements.SpacetimeSrc$State", "org.spacetime.gst.elements.WindowPrefetcher",
+                "org.spacetime.models.WindowedGenerator", "org.spacetime.gst.framework.VideoInfo"}) {
+            assertTrue(loaded.contains(c + " source: shared objects file"), c + " was not mapped from the archive:\n"
+                    + loaded.lines().filter(l -> l.contains(c + " ")).findFirst().orElse("(not loaded)"));
+        }
     }
 
     @Test

@@ -2,6 +2,10 @@ package org.spacetime.gst.elements;
 
 import java.nio.file.Path;
 
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+
 import org.spacetime.gst.framework.PluginEntry;
 import org.spacetime.gst.jna.Gst;
 import org.spacetime.models.Device;
@@ -14,7 +18,10 @@ import org.spacetime.models.VideoPipeline;
  * Run once by install/install-plugin.sh under {@code -XX:ArchiveClassesAtExit}: loads what a
  * plugin load and a first window load (the element types, Log4j, JNA's bindings, ONNX Runtime, the
  * tokenizer, the pipeline), so the JVM writes them into a class-data sharing archive that the
- * plugin's JVM then maps at start instead of loading and verifying each class again.
+ * plugin's JVM then maps at start instead of loading and verifying each class again. Then it runs
+ * {@code spacetimesrc ! fakesink} for one frame in this process (the types registered statically),
+ * so that the classes of an element's start, negotiation and streaming are in the archive too
+ * (without it about 50 of them were loaded from the jars at every start).
  */
 public final class ClassDataWarmUp {
     private ClassDataWarmUp() {}
@@ -26,5 +33,45 @@ public final class ClassDataWarmUp {
             new VideoPipeline(model).generate(GenerationRequest.builder(Task.TEXT_TO_VIDEO)
                     .prompt("a red circle moves right on a black background").steps(1).frames(1).build());
         }
+        runToTheEnd("spacetimesrc prompt=\"a red circle moves right on a black background\" steps=1 num-buffers=1 ! fakesink");
+    }
+
+    /** Plays {@code description} to its end (at most 5 minutes); an error or no end fails the warm-up. */
+    private static void runToTheEnd(String description) {
+        Pointer pipeline = Launch.gst_parse_launch(description, null);
+        if (pipeline == null) {
+            throw new IllegalStateException("cannot make the pipeline " + description);
+        }
+        try {
+            Launch.gst_element_set_state(pipeline, Launch.PLAYING);
+            Pointer bus = Launch.gst_element_get_bus(pipeline);
+            Pointer message = Launch.gst_bus_timed_pop_filtered(bus, 300_000_000_000L, Launch.EOS | Launch.ERROR);
+            Gst.gst_object_unref(bus);
+            if (message == null) {
+                throw new IllegalStateException("the warm-up pipeline did not end in 5 minutes: " + description);
+            }
+            int type = message.getInt(Launch.MESSAGE_TYPE_OFFSET);
+            Gst.gst_mini_object_unref(message);
+            if (type != Launch.EOS) {
+                throw new IllegalStateException("the warm-up pipeline failed: " + description);
+            }
+        } finally {
+            Launch.gst_element_set_state(pipeline, Launch.NULL);
+            Gst.gst_object_unref(pipeline);
+        }
+    }
+
+    /** The GStreamer calls that only this warm-up makes (bound here, not at every plugin start). */
+    private static final class Launch {
+        static final int NULL = 1, PLAYING = 4, EOS = 1, ERROR = 1 << 1;
+        /** GstMessage's type field: after the GstMiniObject header, 64 bytes on 64-bit systems. */
+        static final int MESSAGE_TYPE_OFFSET = 64;
+
+        static { Native.register(NativeLibrary.getInstance("gstreamer-1.0")); }
+
+        static native Pointer gst_parse_launch(String description, Pointer error);
+        static native int gst_element_set_state(Pointer element, int state);
+        static native Pointer gst_element_get_bus(Pointer element);
+        static native Pointer gst_bus_timed_pop_filtered(Pointer bus, long timeoutNs, int types);
     }
 }
