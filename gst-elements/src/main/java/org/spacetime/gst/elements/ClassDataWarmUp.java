@@ -19,9 +19,10 @@ import org.spacetime.models.VideoPipeline;
  * plugin load and a first window load (the element types, Log4j, JNA's bindings, ONNX Runtime, the
  * tokenizer, the pipeline), so the JVM writes them into a class-data sharing archive that the
  * plugin's JVM then maps at start instead of loading and verifying each class again. Then it runs
- * {@code spacetimesrc ! fakesink} for one frame in this process (the types registered statically),
- * so that the classes of an element's start, negotiation and streaming are in the archive too
- * (without it about 50 of them were loaded from the jars at every start).
+ * {@code spacetimesrc ! fakesink} for one frame and a short forward extension in this process (the
+ * types registered statically), so that the classes of an element's start, negotiation and
+ * streaming are in the archive too (without it about 50 of them were loaded from the jars at every
+ * start of spacetimesrc).
  */
 public final class ClassDataWarmUp {
     private ClassDataWarmUp() {}
@@ -34,6 +35,8 @@ public final class ClassDataWarmUp {
                     .prompt("a red circle moves right on a black background").steps(1).frames(1).build());
         }
         runToTheEnd("spacetimesrc prompt=\"a red circle moves right on a black background\" steps=1 num-buffers=1 ! fakesink");
+        runToTheEnd("videotestsrc num-buffers=9 ! video/x-raw,format=RGB,width=64,height=64,framerate=8/1 "
+                + "! spacetimeextend duration=1 steps=1 ! fakesink");
     }
 
     /** Plays {@code description} to its end (at most 5 minutes); an error or no end fails the warm-up. */
