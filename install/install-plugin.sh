@@ -125,7 +125,8 @@ else
   make_opt="-XX:ArchiveClassesAtExit=$archive"
   use_opts=("-XX:SharedArchiveFile=$archive" "-Xlog:cds=off")
 fi
-if "$java_bin" "$make_opt" "${run_opts[@]}" -cp "$classpath" org.spacetime.gst.elements.ClassDataWarmUp \
+# Its warnings (a warm-up pipeline that could not run) go to the log below.
+if GST_DEBUG="${GST_DEBUG:-spacetime*:2}" "$java_bin" "$make_opt" "${run_opts[@]}" -cp "$classpath" org.spacetime.gst.elements.ClassDataWarmUp \
      > "$lib_dir/cds-archive.log" 2>&1 && [ -f "$archive" ]; then
   printf 'option=%s\n' "${use_opts[@]}" >> "$plugin_dir/libgstspacetime.conf.tmp"
 else
