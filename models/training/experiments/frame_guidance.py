@@ -16,6 +16,7 @@ import torch
 from spacetime_train.evaluate import Generator, continuity, fair_continuity_scenes, interval
 from spacetime_train.flow import sample, starting_noise
 from spacetime_train.package import Model
+from spacetime_train.train import WINDOW_LATENTS
 
 
 class FrameGuided(Generator):
@@ -23,7 +24,7 @@ class FrameGuided(Generator):
         super().__init__(model)
         self.w, self.between = w, between
 
-    def sample(self, prompts, seed, clean=None, clean_mask=None, t_lat=9, size=(64, 64)):
+    def sample(self, prompts, seed, clean=None, clean_mask=None, t_lat=WINDOW_LATENTS, size=(64, 64)):
         b = len(prompts)
         g = torch.Generator().manual_seed(seed)
         noise = torch.randn(b, self.channels, t_lat, size[0] // 8, size[1] // 8, generator=g)

@@ -255,7 +255,7 @@ def drift(gen: Generator, seed, seconds=60, overlap_latents=2, scenes=DRIFT_SCEN
     vs late in each: the shares kept and the median area ratio."""
     clips = []
     for k, (obj, background) in enumerate(scenes):
-        s = Scene(objects=[WorldObject(obj.color, obj.shape, obj.size, obj.motion)], background=background)
+        s = Scene(objects=[obj], background=background)
         lat = gen.sample([s.caption()], seed + 1000 * k)
         chunks, total, i = [lat], lat.shape[2], 1
         while (1 + (total - 1) * 4) / 8 < seconds:

@@ -8,6 +8,7 @@ import com.sun.jna.Pointer;
 
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.spacetime.gst.framework.Layout;
 import org.spacetime.gst.framework.PluginEntry;
 import org.spacetime.gst.jna.Gst;
 import org.spacetime.models.Device;
@@ -59,31 +60,29 @@ public final class ClassDataWarmUp {
         if (pipeline == null) {
             throw new IllegalStateException("cannot make the pipeline " + description);
         }
+        Layout l = Layout.get();
+        int eos = l.constant("GST_MESSAGE_EOS");
         try {
-            Launch.gst_element_set_state(pipeline, Launch.PLAYING);
+            Launch.gst_element_set_state(pipeline, l.constant("GST_STATE_PLAYING"));
             Pointer bus = Launch.gst_element_get_bus(pipeline);
-            Pointer message = Launch.gst_bus_timed_pop_filtered(bus, 300_000_000_000L, Launch.EOS | Launch.ERROR);
+            Pointer message = Launch.gst_bus_timed_pop_filtered(bus, 300_000_000_000L, eos | l.constant("GST_MESSAGE_ERROR"));
             Gst.gst_object_unref(bus);
             if (message == null) {
                 throw new IllegalStateException("the warm-up pipeline did not end in 5 minutes: " + description);
             }
-            int type = message.getInt(Launch.MESSAGE_TYPE_OFFSET);
+            int type = message.getInt(l.offset("GstMessage", "type"));
             Gst.gst_mini_object_unref(message);
-            if (type != Launch.EOS) {
+            if (type != eos) {
                 throw new IllegalStateException("the warm-up pipeline failed: " + description);
             }
         } finally {
-            Launch.gst_element_set_state(pipeline, Launch.NULL);
+            Launch.gst_element_set_state(pipeline, l.constant("GST_STATE_NULL"));
             Gst.gst_object_unref(pipeline);
         }
     }
 
     /** The GStreamer calls that only this warm-up makes (bound here, not at every plugin start). */
     private static final class Launch {
-        static final int NULL = 1, PLAYING = 4, EOS = 1, ERROR = 1 << 1;
-        /** GstMessage's type field: after the GstMiniObject header, 64 bytes on 64-bit systems. */
-        static final int MESSAGE_TYPE_OFFSET = 64;
-
         static { Native.register(NativeLibrary.getInstance("gstreamer-1.0")); }
 
         static native Pointer gst_parse_launch(String description, Pointer error);
