@@ -103,6 +103,11 @@ run_opts=(-Xss2m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dspacetime.models="$m
   -Donnxruntime.native.path="$native_dir" -Djna.boot.library.path="$native_dir" -Djna.nounpack=true)
 # JNA and ONNX Runtime call native code (JDK 24+ warns on stderr unless it is allowed).
 if [ "$major" -ge 24 ]; then run_opts+=(--enable-native-access=ALL-UNNAMED); fi
+# The system library directories JNA searches, worked out here once: without them JNA runs
+# /sbin/ldconfig -p in a child process at every plugin load (about 40 ms).
+jna_path="$("$java_bin" "${run_opts[@]}" -cp "$classpath" org.spacetime.gst.elements.JnaPlatformLibraryPath)" \
+  || fail "cannot work out JNA's library path (java -cp ... org.spacetime.gst.elements.JnaPlatformLibraryPath)"
+[ -n "$jna_path" ] && run_opts+=(-Djna.platform.library.path="$jna_path")
 {
   echo "# Written by install/install-plugin.sh. Read by libgstspacetime.so at plugin load."
   echo "classpath=$classpath"

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import javax.imageio.ImageIO;
@@ -314,6 +315,24 @@ class SpacetimeSrcTest {
             assertTrue(loaded.contains(c + " source: shared objects file"), c + " was not mapped from the archive:\n"
                     + loaded.lines().filter(l -> l.contains(c + " ")).findFirst().orElse("(not loaded)"));
         }
+    }
+
+    /**
+     * A plugin load starts no child process: JNA's library directories come from the install
+     * (JnaPlatformLibraryPath) instead of an {@code ldconfig -p} run at every start.
+     */
+    @Test
+    void startUpRunsNoChildProcess() throws Exception {
+        Path trace = tmp.resolve("execve.txt");
+        InstalledPlugin.Result r = plugin.tool(120, "strace", "-f", "-qq", "-e", "trace=execve", "-o", trace.toString(),
+                "gst-launch-1.0", "-q", "spacetimesrc", "prompt=a red circle moves right on a black background", "steps=1",
+                "num-buffers=1", "!", "fakesink");
+        assertEquals(0, r.exitCode(), r.all());
+        List<String> programs = Files.readAllLines(trace).stream().filter(l -> l.contains("execve(\""))
+                .map(l -> l.replaceAll(".*execve\\(\"([^\"]*)\".*", "$1")).toList();
+        // GStreamer's registry scanner may run (a new install); the plugin's JVM then starts in it.
+        assertEquals(List.of("gst-launch-1.0"), programs.stream().map(p -> Path.of(p).getFileName().toString())
+                .filter(name -> !name.equals("gst-plugin-scanner")).toList(), "programs started: " + programs);
     }
 
     @Test
