@@ -25,15 +25,12 @@ class FrameGuided(Generator):
         self.w, self.between = w, between
 
     def sample(self, prompts, seed, clean=None, clean_mask=None, t_lat=WINDOW_LATENTS, size=(64, 64)):
-        b = len(prompts)
-        g = torch.Generator().manual_seed(seed)
-        noise = torch.randn(b, self.channels, t_lat, size[0] // 8, size[1] // 8, generator=g)
+        noise, _, velocity = self.start(prompts, seed, t_lat, size)
         text, mask = self.m.encode_text(prompts)
-        ut, um = self.utext.expand(b, -1, -1), self.umask.expand(b, -1)
         given = clean_mask.to(noise.dtype)[:, None, :, None, None]
 
         def fn(x, t, guided):
-            v = self.m.velocity(x, t, text, mask, ut, um, self.guidance if guided else None)
+            v = velocity(x, t, guided)
             s = float(t.max())
             if self.w == 0 or not self.between[0] < s <= self.between[1]:
                 return v

@@ -34,7 +34,8 @@ from PIL import Image
 
 from . import networks as N
 from .flow import SAMPLERS, sample, starting_noise
-from .judge import inside, motion_of, nearest_color, smooth_steps, through_pillar, track, velocity
+from .judge import PILLAR_KEPT, PILLAR_OUTCOMES, inside, motion_of, nearest_color, pillar_outcome, smooth_steps, \
+    through_pillar, track, velocity
 from .package import CONDITIONED_NOISE_SCALE, DEFAULT_GUIDANCE, DEFAULT_STEPS, GUIDANCE_INTERVAL, SHIFT, Model
 from .train import WINDOW_LATENTS
 from .world import SIZES, Scene, WorldObject, render, sample_scene
@@ -56,13 +57,19 @@ class Generator:
         self.channels = model.config["latent_channels"]
         self.utext, self.umask = model.encode_text([""])
 
-    def sample(self, prompts, seed, clean=None, clean_mask=None, t_lat=WINDOW_LATENTS, size=(64, 64)):
+    def start(self, prompts, seed, t_lat=WINDOW_LATENTS, size=(64, 64)):
+        """(a window's starting noise drawn from `seed`, the generator that drew it, and
+        velocity(x, t, guided) for the prompts: guided by the empty prompt where `guided`)."""
         b = len(prompts)
         g = torch.Generator().manual_seed(seed)
         noise = torch.randn(b, self.channels, t_lat, size[0] // 8, size[1] // 8, generator=g)
         text, mask = self.m.encode_text(prompts)
         ut, um = self.utext.expand(b, -1, -1), self.umask.expand(b, -1)
-        fn = lambda x, t, guided: self.m.velocity(x, t, text, mask, ut, um, self.guidance if guided else None)
+        return noise, g, lambda x, t, guided: self.m.velocity(x, t, text, mask, ut, um, self.guidance if guided else None)
+
+    def sample(self, prompts, seed, clean=None, clean_mask=None, t_lat=WINDOW_LATENTS, size=(64, 64)):
+        b = len(prompts)
+        noise, _, fn = self.start(prompts, seed, t_lat, size)
         if clean is None:
             clean, clean_mask = torch.zeros_like(noise), torch.zeros(b, t_lat)
         noise = starting_noise(noise, clean_mask, self.conditioned_noise_scale)
@@ -175,10 +182,13 @@ def fair_pillar_scenes(rng, n):
     return scenes
 
 
-def occlusion(gen: Generator, scenes, seed) -> tuple[float, np.ndarray]:
-    """Share of generated pillar clips whose object comes out of the occlusion unchanged."""
+def occlusion(gen: Generator, scenes, seed) -> tuple[float, dict, np.ndarray]:
+    """Share of generated pillar clips whose object comes out of the occlusion unchanged, how many
+    clips had each outcome (judge.pillar_outcome), and the clips."""
     videos = gen.videos([s.caption() for s in scenes], seed)
-    return float(np.mean([through_pillar(v, s) is True for s, v in zip(scenes, videos)])), videos
+    outcomes = [pillar_outcome(v, s) for s, v in zip(scenes, videos)]
+    counts = {o: outcomes.count(o) for o in PILLAR_OUTCOMES}
+    return counts[PILLAR_KEPT] / len(outcomes), counts, videos
 
 
 def _continues(s: Scene, video: np.ndarray, truth: np.ndarray, frames: slice, velocity_frames: slice) -> bool:
@@ -310,7 +320,7 @@ def evaluate(weights: str, out: str, n: int, seed: int, steps: int, guidance: fl
     # Where generated motion breaks: inside a latent group (one token's frames) or between groups.
     report["group_steps"] = {"generated": group_steps(ind_videos, ind_scenes), "truth": group_steps(ind_truth, ind_scenes)}
     k = max(8, n // 2)
-    report["occlusion"], pillar_videos = occlusion(gen, fair_pillar_scenes(rng, k), seed + 20000)
+    report["occlusion"], report["occlusion_outcomes"], pillar_videos = occlusion(gen, fair_pillar_scenes(rng, k), seed + 20000)
     for direction in ("forward", "backward"):
         score, truth, _ = continuity(gen, fair_continuity_scenes(rng, k, direction), seed + 30000, direction)
         report[f"continuity_{direction}"], report[f"continuity_{direction}_truth"] = score, truth
@@ -376,6 +386,9 @@ def markdown(r: dict) -> str:
                      f"{gs['truth']['inside_group']:.2f} / {gs['truth']['across_groups']:.2f} px/frame |")
     lines += [
               f"| through the pillar | {f2(r['occlusion'])} | 1.00 (scenes drawn so) |",
+              *([f"| through the pillar, clips that failed: " + ", ".join(
+                  f"{k} {v}" for k, v in r["occlusion_outcomes"].items() if k != PILLAR_KEPT and v) + " | | |"]
+                if "occlusion_outcomes" in r else []),
               f"| extension continuity, forward | {f2(r['continuity_forward'])} | {f2(r['continuity_forward_truth'])} |",
               f"| extension continuity, backward | {f2(r['continuity_backward'])} | {f2(r['continuity_backward_truth'])} |"]
     if "drift" in r:

@@ -101,27 +101,43 @@ def pillar_columns(video: np.ndarray) -> tuple[int, int] | None:
     return (int(cols.min()), int(cols.max()) + 1) if len(cols) else None
 
 
-def through_pillar(video: np.ndarray, scene: Scene) -> bool | None:
-    """The object is seen whole on both sides of the pillar with the caption's colour and the same
-    area (within 25 %): it came out of the occlusion unchanged. None: the clip never shows it whole
-    on both sides (not judgeable), False: it does not come out as it went in."""
+PILLAR_KEPT = "kept"
+PILLAR_OUTCOMES = (PILLAR_KEPT, "never whole on the side it starts from", "does not come out", "colour changed",
+                   "area changed", "no pillar")
+
+
+def pillar_outcome(video: np.ndarray, scene: Scene) -> str:
+    """What happens to the object of a pillar clip (one of PILLAR_OUTCOMES): kept (seen whole on both
+    sides of the pillar, with the caption's colour on both and the same area within 25 %), or the
+    first test it fails. The side it starts from is the one its motion leaves."""
     cols = pillar_columns(video)
     if cols is None:
-        return False
+        return "no pillar"
     tr = track(video, scene)
     f, h, w, _ = video.shape
     sides = {"left": [], "right": []}
     for i in range(f):
         if inside(tr, i, w, h) and (tr.boxes[i, 2] <= cols[0] - 1 or tr.boxes[i, 0] >= cols[1] + 1):
             sides["left" if tr.boxes[i, 2] <= cols[0] - 1 else "right"].append(i)
-    if not sides["left"] or not sides["right"]:
-        return None
+    start, end = ("left", "right") if scene.objects[0].motion == "moves right" else ("right", "left")
+    if not sides[start]:
+        return "never whole on the side it starts from"
+    if not sides[end]:
+        return "does not come out"
     want = scene.objects[0].color
-    for name in sides:
-        if nearest_color(np.median(tr.colors[sides[name]], axis=0)) != want:
-            return False
-    a, b = np.median(tr.areas[sides["left"]]), np.median(tr.areas[sides["right"]])
-    return bool(0.75 <= a / max(b, 1) <= 1.0 / 0.75)
+    if any(nearest_color(np.median(tr.colors[sides[side]], axis=0)) != want for side in sides):
+        return "colour changed"
+    a, b = np.median(tr.areas[sides[start]]), np.median(tr.areas[sides[end]])
+    return PILLAR_KEPT if 0.75 <= a / max(b, 1) <= 1.0 / 0.75 else "area changed"
+
+
+def through_pillar(video: np.ndarray, scene: Scene) -> bool | None:
+    """The object came out of the occlusion unchanged (pillar_outcome "kept"). None: the clip never
+    shows it whole on both sides (not judgeable), False: it does not come out as it went in."""
+    outcome = pillar_outcome(video, scene)
+    if outcome in ("never whole on the side it starts from", "does not come out"):
+        return None
+    return outcome == PILLAR_KEPT
 
 
 def motion_of(tr: Track, height: int) -> str | None:

@@ -25,6 +25,7 @@ from .data import TRAIN_SIZES, clip_batch, pick_size
 SOURCE_LATENTS = 13
 SOURCE_FRAMES = 1 + (SOURCE_LATENTS - 1) * N.TEMPORAL
 SHARD_CLIPS = 64
+PILLAR_WORDS = " behind a pillar"
 
 
 def shard_dir(run: str) -> str:
@@ -94,14 +95,17 @@ class LatentCache:
         lat = max(self.by_size.values(), key=lambda entry: len(entry[1]))[0][0]
         return lat[:n].float()
 
-    def batch(self, rng: random.Random, b: int):
+    def batch(self, rng: random.Random, b: int, pillar_share: float = 0.0):
         """(latents (b, C, 13, h, w) float32 unscaled, captions) of one frame size, drawn by TRAIN_SIZES
-        among the sizes present."""
+        among the sizes present. Each clip is a pillar clip with probability `pillar_share` (where the
+        size has any; about 8 % of World clips are), else any clip."""
         weights = dict((tuple(s), p) for s, p in TRAIN_SIZES)
         sizes = list(self.by_size)
         size = rng.choices(sizes, weights=[weights.get(s, 0.1) for s in sizes])[0]
         lat, caps = self.by_size[size]
-        idx = [rng.randrange(len(caps)) for _ in range(b)]
+        pillars = [i for i, c in enumerate(caps) if PILLAR_WORDS in c] if pillar_share > 0 else []
+        idx = [rng.choice(pillars) if pillars and rng.random() < pillar_share else rng.randrange(len(caps))
+               for _ in range(b)]
         return lat[0][idx].float(), [caps[i] for i in idx]
 
 

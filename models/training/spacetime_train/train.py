@@ -414,7 +414,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
     empty_ids, empty_mask = tok.encode("")
     t0 = time.time()
     if rank == 0:
-        log(logf, f"dit from step {step} (coherence weight {args.coherence_weight}, object weight {args.object_weight}, timestep shift {args.timestep_shift}, task mix {args.task_mix}): latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
+        log(logf, f"dit from step {step} (coherence weight {args.coherence_weight}, object weight {args.object_weight}, timestep shift {args.timestep_shift}, task mix {args.task_mix}, pillar share {args.pillar_share}): latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
                   f" x {world} rank(s)")
     seconds = state.get("dit_seconds", 0.0)     # training time of earlier runs of this phase
     while True:
@@ -433,7 +433,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
         if step % 50 == 0:
             cache.refresh()
         b = args.dit_batch
-        z_all, captions = cache.batch(rng, b)
+        z_all, captions = cache.batch(rng, b, args.pillar_share)
         z_all = (white(z_all) if white is not None else (z_all - shift) * scale).to(dev)
         offset = 0 if rng.random() < 0.5 else rng.randint(1, SOURCE_LATENTS - WINDOW_LATENTS)
         x0 = z_all[:, :, offset: offset + WINDOW_LATENTS]
@@ -598,6 +598,9 @@ def main(argv=None):
     ap.add_argument("--object-weight", type=float, default=0.0,
                     help="denoiser phase: an error where the clean latent departs from the clip's background weighs up "
                          "to 1 + this much (object_map; objects and outlines, where shape is decided, count for more)")
+    ap.add_argument("--pillar-share", type=float, default=0.0,
+                    help="denoiser phase: share of each batch drawn from clips with a pillar (object permanence; "
+                         "about 0.08 when drawn like any other clip; models/README.md, twentieth session)")
     ap.add_argument("--timestep-shift", type=float, default=1.0,
                     help="denoiser phase: shift of the training noise levels (flow.logit_normal; 1: none, 3: as "
                          "sampling, more training where a clip's layout and motion are decided)")

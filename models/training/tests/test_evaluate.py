@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from spacetime_train import evaluate as E
-from spacetime_train.judge import pillar_columns, smooth_steps, through_pillar, track
-from spacetime_train.world import OBJECT_COLORS, render
+from spacetime_train.judge import pillar_columns, pillar_outcome, smooth_steps, through_pillar, track
+from spacetime_train.world import BACKGROUNDS, OBJECT_COLORS, PILLAR_RGB, render
 
 PACKAGE = os.path.join(os.path.dirname(__file__), "..", "..", "spacetime-world-v1")
 
@@ -43,6 +43,15 @@ def test_truth_comes_out_of_the_pillar_and_a_recoloured_copy_does_not():
         own = np.linalg.norm(v[behind:].astype(float) - colour, axis=-1) < 40    # the object's pixels
         changed[behind:][own] = other                                             # it comes out another colour
         assert through_pillar(changed, s) is not True
+        assert pillar_outcome(changed, s) == "colour changed"
+        assert pillar_outcome(v, s) == "kept"
+        hidden = v.copy()                                                         # it is only seen once past the pillar
+        bg = np.array(BACKGROUNDS[s.background])
+        early = v[:behind]
+        own = (early != bg).any(axis=-1) & (early != np.array(PILLAR_RGB)).any(axis=-1)   # object and its edges
+        hidden[:behind][own] = bg
+        assert pillar_outcome(hidden, s) == "never whole on the side it starts from"
+        assert through_pillar(hidden, s) is None
 
 
 def test_continuity_scenes_are_fair_forward_and_backward():

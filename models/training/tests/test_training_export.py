@@ -332,3 +332,26 @@ def test_warm_restart_schedule_continues_the_denoiser_at_a_new_peak():
     assert dit_learning_rate(args, 12_000, 150 * 60, 10_000) is None
     args.restart_minutes = 0.0
     assert dit_learning_rate(args, 10_000, 100 * 60, None) is None
+
+
+def test_pillar_share_draws_that_share_of_a_batch_from_pillar_clips(tmp_path):
+    """--pillar-share: each clip of a denoiser batch comes from a clip with a pillar with that
+    probability (plus the pillar clips an ordinary draw picks); 0 draws like before."""
+    import random
+    from spacetime_train.latents import LatentCache, write_shard
+    caps = [f"a red circle moves right{' behind a pillar' if i % 10 == 0 else ''} on a black background"
+            for i in range(200)]
+    lat = torch.arange(200, dtype=torch.float16)[:, None, None, None, None].expand(200, 2, 13, 1, 1).contiguous()
+    write_shard(str(tmp_path), {"size": (64, 64), "latents": lat, "captions": caps}, 0)
+    cache = LatentCache(str(tmp_path))
+    cache.refresh()
+
+    def share(p):
+        z, c = cache.batch(random.Random(1), 20_000, p)
+        assert all(caps[int(i)] == ci for i, ci in zip(z[:, 0, 0, 0, 0], c))   # latents and captions stay paired
+        return float(np.mean([" behind a pillar" in x for x in c]))
+    assert share(0.0) == pytest.approx(0.10, abs=0.01)
+    assert share(0.5) == pytest.approx(0.5 + 0.5 * 0.10, abs=0.015)
+    z0, _ = cache.batch(random.Random(3), 64)
+    z1, _ = cache.batch(random.Random(3), 64, 0.0)
+    assert torch.equal(z0, z1)
