@@ -21,11 +21,11 @@ import torch
 
 from . import networks as N
 from .data import TRAIN_SIZES, clip_batch, pick_size
+from .world import PILLAR_WORDS
 
 SOURCE_LATENTS = 13
 SOURCE_FRAMES = 1 + (SOURCE_LATENTS - 1) * N.TEMPORAL
 SHARD_CLIPS = 64
-PILLAR_WORDS = " behind a pillar"
 
 
 def shard_dir(run: str) -> str:
@@ -72,6 +72,7 @@ class LatentCache:
         self.run = run
         self.loaded: set[str] = set()
         self.by_size: dict[tuple, list] = {}
+        self.pillars: dict[tuple, list[int]] = {}     # per size, the indices of the clips with a pillar
         self.clips = 0
 
     def refresh(self) -> int:
@@ -82,6 +83,8 @@ class LatentCache:
             shard = torch.load(path, map_location="cpu", weights_only=False)
             lat, caps = self.by_size.setdefault(tuple(shard["size"]), [[], []])
             lat.append(shard["latents"])
+            self.pillars.setdefault(tuple(shard["size"]), []).extend(
+                len(caps) + i for i, c in enumerate(shard["captions"]) if PILLAR_WORDS in c)
             caps.extend(shard["captions"])
             self.loaded.add(path)
             self.clips += len(shard["captions"])
@@ -103,7 +106,7 @@ class LatentCache:
         sizes = list(self.by_size)
         size = rng.choices(sizes, weights=[weights.get(s, 0.1) for s in sizes])[0]
         lat, caps = self.by_size[size]
-        pillars = [i for i, c in enumerate(caps) if PILLAR_WORDS in c] if pillar_share > 0 else []
+        pillars = self.pillars.get(size) if pillar_share > 0 else None
         idx = [rng.choice(pillars) if pillars and rng.random() < pillar_share else rng.randrange(len(caps))
                for _ in range(b)]
         return lat[0][idx].float(), [caps[i] for i in idx]

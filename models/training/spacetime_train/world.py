@@ -17,6 +17,7 @@ OBJECT_COLORS = {
     "magenta": (212, 64, 212), "cyan": (44, 206, 222), "orange": (246, 138, 30), "white": (248, 248, 248),
 }
 PILLAR_RGB = (128, 84, 44)
+PILLAR_WORDS = " behind a pillar"   # how a caption says an object passes behind the pillar
 SNOW_RGB = (250, 250, 250)
 SHAPES = ("circle", "square", "triangle")
 SIZES = {"small": 0.16, "medium": 0.22, "big": 0.30}
@@ -44,7 +45,7 @@ class WorldObject:
 
     def phrase(self) -> str:
         size = "" if self.size == "medium" else self.size + " "
-        tail = " behind a pillar" if self.pillar else ""
+        tail = PILLAR_WORDS if self.pillar else ""
         return f"a {size}{self.color} {self.shape} {self.motion}{tail}"
 
 
@@ -176,8 +177,8 @@ def _parse_object(text: str) -> WorldObject:
     color, shape, rest = w[0], w[1], " ".join(w[2:])
     if color not in OBJECT_COLORS or shape not in SHAPES:
         raise ValueError(f"unknown colour or shape in {text!r}")
-    pillar = rest.endswith(" behind a pillar")
-    motion = rest[: -len(" behind a pillar")] if pillar else rest
+    pillar = rest.endswith(PILLAR_WORDS)
+    motion = rest[: -len(PILLAR_WORDS)] if pillar else rest
     if motion not in MOTIONS:
         raise ValueError(f"unknown motion {motion!r}; accepted: {', '.join(MOTIONS)}")
     return WorldObject(color=color, shape=shape, size=size, motion=motion, pillar=pillar)
