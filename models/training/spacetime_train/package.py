@@ -38,6 +38,8 @@ class Model:
         self.steps = {"vae_step": w.get("vae_step"), "dit_step": w.get("dit_step")}
         if w.get("dec_step") is not None:        # the decoder trained on alone after the autoencoder phase
             self.steps["dec_step"] = w["dec_step"]
+        if w.get("dec_restart_step") is not None:   # ... and on past its schedule, in a warm restart from this step
+            self.steps["dec_restart_step"] = w["dec_restart_step"]
 
     @torch.no_grad()
     def encode_text(self, prompts):

@@ -57,7 +57,7 @@ def save(path, state):
     os.replace(tmp, path)
     # The weights the export needs (EMA for the denoiser and text encoder), without optimiser state.
     keep = {k: state[k] for k in ("config", "enc", "dec", "ema_text", "ema_dit", "latent_shift", "latent_scale",
-                                  "latent_whitening", "vae_step", "dec_step", "dit_step", "args") if k in state}
+                                  "latent_whitening", "vae_step", "dec_step", "dec_restart_step", "dit_step", "args") if k in state}
     wpath = os.path.join(os.path.dirname(path), "weights.pt")
     torch.save(keep, wpath + ".tmp")
     os.replace(wpath + ".tmp", wpath)
@@ -105,7 +105,54 @@ def reconstruction_loss(recon: torch.Tensor, frames: torch.Tensor, edge_weight: 
     return (per_pixel * w).sum() / w.sum()
 
 
-def train_vae(args, state, enc, dec, dev, logf, decoder_only=False):
+def noised_latent(mean: torch.Tensor, logvar: torch.Tensor, fixed_std: float, learned_scale: float = 1.0) -> torch.Tensor:
+    """What the decoder decodes in training: the encoder's mean plus noise, of std `fixed_std` when it
+    is >= 0, else of the encoder's learned spread times `learned_scale`. The noise keeps the decoder
+    reading latents that are not exactly the encoder's, as the denoiser's are: a decoder trained on
+    the means alone reconstructs renders better but reads generated clips worse (models/README.md,
+    twenty-first session)."""
+    if fixed_std >= 0:
+        return mean + torch.randn_like(mean) * fixed_std
+    return mean + torch.randn_like(mean) * torch.exp(0.5 * logvar) * learned_scale
+
+
+class DenoiserEstimates:
+    """Decoder batches of what the sampler hands the decoder: rendered 17-frame clips, encoded, noised to
+    a level in (0, max_noise] and denoised in one step by the (frozen, EMA) text encoder and denoiser,
+    x0 = x_t - t v; the decoder learns to make the rendered frames from that estimate. A sample's last
+    latents are such an estimate at a low noise level (DPM-Solver++'s last step starts at 0.25 with 10
+    steps and shift 3), softer than the encoder's codes the decoder otherwise sees."""
+
+    CLIP_FRAMES = 17
+
+    def __init__(self, state: dict, text, dit, tok, clips: int, max_noise: float, dev):
+        text.load_state_dict(state["ema_text"]); dit.load_state_dict(state["ema_dit"])
+        self.text, self.dit, self.tok = text.eval().requires_grad_(False), dit.eval().requires_grad_(False), tok
+        self.shift, self.scale = state["latent_shift"], state["latent_scale"]
+        self.whitening = None
+        if "latent_whitening" in state:
+            self.whitening = N.LatentWhitening(state["config"]["latent_channels"] // N.TEMPORAL).to(dev)
+            self.whitening.load_state_dict(state["latent_whitening"])
+        self.clips, self.max_noise, self.dev = clips, max_noise, dev
+
+    @torch.no_grad()
+    def batch(self, rng: random.Random, enc) -> tuple[torch.Tensor, torch.Tensor]:
+        """(codes (B, 4 fc, T, h, w) for the decoder, frames (B, 3, 4T - 3, H, W) to make from them)."""
+        frames, captions = clip_batch(rng, self.clips, self.CLIP_FRAMES, pick_size(rng), self.dev, self.CLIP_FRAMES / 8)
+        codes = enc(frames)[0]
+        latents = self.whitening(codes) if self.whitening is not None else (codes - self.shift) * self.scale
+        t = torch.tensor([rng.uniform(0.02, self.max_noise) for _ in range(self.clips)], device=self.dev)
+        t_frames = t[:, None].expand(-1, latents.shape[2])
+        xt = latents + t[:, None, None, None, None] * (torch.randn_like(latents) - latents)
+        ids, mask = (torch.tensor(x, device=self.dev) for x in zip(*[self.tok.encode(c) for c in captions]))
+        v = self.dit(xt, t_frames, self.text(ids, mask), mask).float()
+        estimate = xt - t[:, None, None, None, None] * v
+        if self.whitening is not None:
+            return self.whitening.inverse(estimate), frames
+        return estimate / self.scale + self.shift, frames
+
+
+def train_vae(args, state, enc, dec, dev, logf, decoder_only=False, estimates: DenoiserEstimates | None = None):
     """Per-frame autoencoder (config vae="frame"). The learning rate warms up, then decays on a
     cosine to 1 % at the last step. Divergence is visible and undone: when the held-out PSNR drops
     3 dB under the best seen, the run logs DIVERGED, returns to the best checkpoint and halves the
@@ -113,7 +160,9 @@ def train_vae(args, state, enc, dec, dev, logf, decoder_only=False):
 
     decoder_only (--phase decoder): the decoder alone on the frozen encoder, so that the latents, and
     the denoiser trained on them, stay valid while reconstructions get sharper. It has its own step
-    count (dec_step, on top of vae_step), schedule (--decoder-steps, --decoder-lr) and state keys."""
+    count (dec_step, on top of vae_step), schedule (--decoder-steps, --decoder-lr) and state keys.
+    With `estimates`, that share of its batches (--estimate-share) are the denoiser's estimates of
+    rendered clips (DenoiserEstimates) instead of the encoder's codes of single frames."""
     if args.config["vae"] != "frame":
         raise SystemExit("only the per-frame autoencoder (model v2) is trained by this code")
     key, name = ("dec", "decoder") if decoder_only else ("vae", "vae")
@@ -131,23 +180,40 @@ def train_vae(args, state, enc, dec, dev, logf, decoder_only=False):
     step = state.get(f"{key}_step", 0)
     lr_scale = state.get(f"{key}_lr_scale", 1.0)
     best = state.get(f"{key}_best", {"psnr": -1.0})
+    begin = 0   # where the schedule starts: 0, or a warm restart's first step
+    if decoder_only and args.decoder_restart_steps > 0 and (step >= total or "dec_restart_step" in state):
+        # A warm restart past the end of the schedule: a new warm-up and cosine of its own (a fresh optimiser).
+        begin = state.setdefault("dec_restart_step", step)
+        total = stop_at = begin + args.decoder_restart_steps
+        base_lr = args.decoder_restart_lr
+        if step == begin:
+            for k in ("dec_opt", "dec_best", "dec_lr_scale"):
+                state.pop(k, None)
+            opt = torch.optim.AdamW(params, lr=base_lr, weight_decay=0.0)
+            lr_scale, best = 1.0, {"psnr": -1.0}
+        log(logf, f"decoder warm restart at step {begin}: learning rate {base_lr:.1e} for {args.decoder_restart_steps} "
+                  f"steps, latent noise {args.latent_noise:g}, estimate share {args.estimate_share:g}")
     rng = random.Random(args.seed * seed + step)
     torch.manual_seed(args.seed * seed + step)
     t0 = time.time()
     while step < min(total, stop_at):
-        progress = step / total
-        lr = lr_scale * base_lr * min(1.0, (step + 1) / warmup) * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
+        progress = (step - begin) / (total - begin)
+        lr = lr_scale * base_lr * min(1.0, (step - begin + 1) / warmup) * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * progress)))
         for g in opt.param_groups:
             g["lr"] = lr
-        frames = frame_batch(rng, args.vae_batch, dev)
-        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=args.bf16):
-            with torch.set_grad_enabled(not decoder_only):
-                mean, logvar = enc.encode_frames(frames)
-            if args.latent_noise >= 0:     # fixed noise, and a bound on the latent's scale
-                z = mean + torch.randn_like(mean) * args.latent_noise
-            else:
-                z = mean + torch.randn_like(mean) * torch.exp(0.5 * logvar)
-            recon = dec.decode_frames(z)
+        if estimates is not None and rng.random() < args.estimate_share:
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=args.bf16):
+                codes, clips = estimates.batch(rng, enc)
+                recon = dec(codes)[:, :, N.TEMPORAL - 1:]
+            # clip frames (B, 3, F, H, W) -> single frames, as the loss below takes them
+            frames = clips.permute(0, 2, 1, 3, 4).reshape(-1, *clips.shape[1:2], *clips.shape[3:])
+            recon = recon.permute(0, 2, 1, 3, 4).reshape(frames.shape)
+        else:
+            frames = frame_batch(rng, args.vae_batch, dev)
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=args.bf16):
+                with torch.set_grad_enabled(not decoder_only):
+                    mean, logvar = enc.encode_frames(frames)
+                recon = dec.decode_frames(noised_latent(mean, logvar, args.latent_noise, args.latent_noise_scale))
         recon = recon.float()
         if decoder_only:
             kl = reg = torch.zeros(())
@@ -208,6 +274,8 @@ def adopt_decoder(run: str, decoder_run: str) -> None:
     if any(not torch.equal(state["enc"][n], tuned["enc"][n]) for n in state["enc"]):
         raise SystemExit(f"{decoder_run} was trained on another encoder than {run}")
     state.update(dec=tuned["dec"], dec_step=tuned["dec_step"], vae_held_out_psnr=tuned["vae_held_out_psnr"])
+    if "dec_restart_step" in tuned:
+        state["dec_restart_step"] = tuned["dec_restart_step"]
     save(os.path.join(run, "checkpoint.pt"), state)
 
 
@@ -538,7 +606,7 @@ def save_resume_state(run: str, path: str) -> None:
     so the schedules go on. The optimiser state and the latent cache are left out (the cache is
     rebuilt); about 14 MB for model v2."""
     state = torch.load(os.path.join(run, "checkpoint.pt"), map_location="cpu", weights_only=False)
-    keep = {k: state[k] for k in ("config", "enc", "dec", "vae_step", "vae_lr_scale", "vae_held_out_psnr", "dec_step",
+    keep = {k: state[k] for k in ("config", "enc", "dec", "vae_step", "vae_lr_scale", "vae_held_out_psnr", "dec_step", "dec_restart_step",
                                   "latent_shift", "latent_scale", "latent_whitening", "dit_step", "dit_seconds",
                                   "restart_step", "warm_start") if k in state}
     if "ema_dit" in state:
@@ -571,9 +639,21 @@ def main(argv=None):
     ap.add_argument("--latent-noise", type=float, default=-1.0,
                     help="autoencoder: >= 0: add noise of this std to the latent (no learned variance) and penalise "
                          "the latent's mean square by --latent-l2; < 0: sample with the learned variance (KL)")
+    ap.add_argument("--latent-noise-scale", type=float, default=1.0,
+                    help="with the learned noise (--latent-noise < 0): its spread times this")
     ap.add_argument("--latent-l2", type=float, default=1e-4)
     ap.add_argument("--decoder-steps", type=int, default=2500, help="decoder phase: steps of its cosine schedule")
     ap.add_argument("--decoder-lr", type=float, default=5e-4)
+    ap.add_argument("--decoder-restart-steps", type=int, default=0,
+                    help="decoder phase, once its schedule is over: train this many steps more in a warm restart "
+                         "(its own warm-up and cosine from --decoder-restart-lr)")
+    ap.add_argument("--decoder-restart-lr", type=float, default=2e-4, help="decoder phase: the warm restart's peak learning rate")
+    ap.add_argument("--estimate-share", type=float, default=0.0,
+                    help="decoder phase: this share of batches decode the denoiser's one-step estimates of rendered "
+                         "clips (what samples end as) instead of the encoder's codes")
+    ap.add_argument("--estimate-clips", type=int, default=4, help="decoder phase: 17-frame clips in an estimates batch")
+    ap.add_argument("--estimate-max-noise", type=float, default=0.5,
+                    help="decoder phase: estimates are made at noise levels drawn from (0.02, this]")
     ap.add_argument("--edge-weight", type=float, default=0.0,
                     help="autoencoder and decoder phases: pixels within one pixel of an outline weigh 1 + this much "
                          "in the reconstruction loss (sharper corners)")
@@ -673,7 +753,10 @@ def main(argv=None):
     if args.phase in ("all", "dit"):
         train_dit(args, state, enc, text, dit, dev, logf, tok)
     if args.phase == "decoder":
-        train_vae(args, state, enc, dec, dev, logf, decoder_only=True)
+        estimates = None
+        if args.estimate_share > 0:
+            estimates = DenoiserEstimates(state, text, dit, tok, args.estimate_clips, args.estimate_max_noise, dev)
+        train_vae(args, state, enc, dec, dev, logf, decoder_only=True, estimates=estimates)
     log(logf, "done: " + json.dumps({k: state.get(k) for k in ("vae_step", "dec_step", "dit_step", "latent_shift", "latent_scale")}))
 
 

@@ -176,6 +176,17 @@ def test_object_weight_puts_the_loss_on_objects():
     assert float(flow_matching_loss(even, clean, 0.0, objects, 4.0)) == pytest.approx(1.0)
 
 
+def test_noised_latent_draws_fixed_or_scaled_learned_noise():
+    from spacetime_train.train import noised_latent
+    torch.manual_seed(0)
+    mean, logvar = torch.randn(4, 8, 16, 16), torch.full((4, 8, 16, 16), math.log(0.1 ** 2))
+    assert torch.equal(noised_latent(mean, logvar, 0.0), mean)
+    assert abs(float((noised_latent(mean, logvar, 0.05) - mean).std()) - 0.05) < 0.005
+    assert abs(float((noised_latent(mean, logvar, -1) - mean).std()) - 0.1) < 0.01
+    assert abs(float((noised_latent(mean, logvar, -1, 3.0) - mean).std()) - 0.3) < 0.03
+    assert torch.equal(noised_latent(mean, logvar, -1, 0.0), mean)
+
+
 def test_reconstruction_loss_weighs_outlines_by_edge_weight():
     """--edge-weight: without it, the plain mean of L1 + squared error (what the autoencoder always
     trained on); with it, an error on an object's outline costs up to 1 + weight times one on a
@@ -247,9 +258,21 @@ def test_smoke_training_and_export(tmp_path):
     assert torch.load(tmp_path / "resume2.pt", weights_only=False)["restart_step"] == 2
     # Moved to whitened latents on the way: the package folds the whitening into its autoencoder graphs.
     assert "latents whitened at denoiser step 2" in log2
+    # Its decoder (3 steps, its schedule over) trains on in a warm restart, on the denoiser's estimates
+    # of rendered clips (here every batch), in the whitened latent space of this run.
+    before_dec = torch.load(tmp_path / "run2" / "checkpoint.pt", weights_only=False)["dec"]
+    train_main(["--out", str(tmp_path / "run2"), "--device", "cpu", "--phase", "decoder", "--decoder-steps", "3",
+                "--decoder-restart-steps", "2", "--estimate-share", "1", "--estimate-clips", "2",
+                "--threads", str(os.cpu_count())])
+    log2 = (tmp_path / "run2" / "train.log").read_text()
+    assert "decoder warm restart at step 3: learning rate 2.0e-04 for 2 steps" in log2 and "decoder step 5/5" in log2, log2
+    after_dec = torch.load(tmp_path / "run2" / "checkpoint.pt", weights_only=False)["dec"]
+    assert any(not torch.equal(before_dec[k], after_dec[k]) for k in before_dec), "the decoder did not train"
     pkg2 = tmp_path / "pkg2"
     export_main(["--weights", str(tmp_path / "run2" / "weights.pt"), "--out", str(pkg2), "--fixtures", str(tmp_path / "fx2")])
-    vae = json.loads((pkg2 / "model.json").read_text())["vae"]
+    manifest2 = json.loads((pkg2 / "model.json").read_text())
+    assert (manifest2["training"]["dec_step"], manifest2["training"]["dec_restart_step"]) == (5, 3)
+    vae = manifest2["vae"]
     assert (vae["scaling_factor"], vae["shift_factor"]) == (1.0, 0.0)
     assert any(n.op_type == "Einsum" for n in onnx.load(str(pkg2 / "vae_encoder.onnx")).graph.node)
     assert any(n.op_type == "Einsum" for n in onnx.load(str(pkg2 / "vae_decoder.onnx")).graph.node)

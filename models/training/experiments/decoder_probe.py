@@ -1,0 +1,72 @@
+"""Decoders compared on the clips users get (models/README.md, twenty-first session).
+
+A decoder's PSNR on encoded renders says how it reads the encoder's codes; what users see is how it
+reads the latents the denoiser makes. Here the denoiser of --base samples the evaluation's two
+single-object groups once (its seed-7 prompts and starting noise, the elements' sampler), and every
+decoder decodes those same latents, judged like the evaluation: a paired comparison in which only
+the decoder differs. The latents are kept in --latents, so further decoders cost a decode each.
+
+    cd models/training && PYTHONPATH=$PWD python3 experiments/decoder_probe.py \\
+        --base runs/recovered/weights.pt --latents runs/probe-latents.pt runs/A/weights.pt runs/B/weights.pt
+"""
+import argparse
+import os
+import random
+
+import numpy as np
+import torch
+
+from spacetime_train.evaluate import Generator, judge_clips, single_object_scenes
+from spacetime_train.package import Model
+
+FIGURES = ("colour", "shape", "size", "motion", "smooth")
+BATCH = 24
+
+
+@torch.no_grad()
+def sample_groups(base: str, n: int, seed: int) -> dict:
+    """The evaluation's in-distribution and held-out groups (scenes and latents), sampled as it does."""
+    gen = Generator(Model(base))
+    rng = random.Random(seed)
+    groups = {"in distribution": (single_object_scenes(rng, n, "exclude"), seed),
+              "held out": (single_object_scenes(rng, n, "only"), seed + 10000)}
+    out = {}
+    for name, (scenes, s) in groups.items():
+        prompts = [x.caption() for x in scenes]
+        latents = torch.cat([gen.sample(prompts[i:i + BATCH], s + i) for i in range(0, n, BATCH)])
+        out[name] = {"scenes": scenes, "latents": latents}
+    return out
+
+
+@torch.no_grad()
+def judge_decoder(weights: str, groups: dict) -> dict:
+    model = Model(weights)
+    row = {}
+    for name, g in groups.items():
+        lat = g["latents"]
+        videos = np.concatenate([model.decode_video(lat[i:i + BATCH]).numpy() for i in range(0, len(lat), BATCH)])
+        row[name] = judge_clips(g["scenes"], videos)
+    return row
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--base", required=True, help="weights whose denoiser samples (and whose decoder is the reference)")
+    ap.add_argument("--latents", required=True, help="file keeping the sampled groups (made when missing)")
+    ap.add_argument("--n", type=int, default=96, help="prompts a group")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("decoders", nargs="*", help="weights whose decoders decode the same latents")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    if not os.path.exists(args.latents):
+        torch.save(sample_groups(args.base, args.n, args.seed), args.latents)
+    groups = torch.load(args.latents, weights_only=False)
+    print("decoder | " + " | ".join(f"{g}: {' / '.join(FIGURES)}" for g in groups))
+    for weights in [args.base] + args.decoders:
+        row = judge_decoder(weights, groups)
+        print(weights + " | " + " | ".join(" / ".join(f"{row[g][k]:.2f}" for k in FIGURES) for g in groups), flush=True)
+
+
+if __name__ == "__main__":
+    main()
