@@ -206,6 +206,24 @@ class LatentWhitening(nn.Module):
         self.std.copy_(z.std(dim=(0, 2, 3, 4)).clamp(min=1e-6))
 
 
+class LatentSpace:
+    """Encoder codes <-> the diffusion latents the denoiser learns, as a run's state (or weights)
+    records them: whitened (LatentWhitening), or shifted and scaled to unit spread."""
+
+    def __init__(self, state: dict, device="cpu"):
+        self.shift, self.scale = state["latent_shift"], state["latent_scale"]
+        self.whitening = None
+        if "latent_whitening" in state:
+            self.whitening = LatentWhitening(state["config"]["latent_channels"] // TEMPORAL).to(device)
+            self.whitening.load_state_dict(state["latent_whitening"])
+
+    def to_latents(self, codes: torch.Tensor) -> torch.Tensor:
+        return self.whitening(codes) if self.whitening is not None else (codes - self.shift) * self.scale
+
+    def to_codes(self, latents: torch.Tensor) -> torch.Tensor:
+        return self.whitening.inverse(latents) if self.whitening is not None else latents / self.scale + self.shift
+
+
 def autoencoder(kind: str, latent_channels: int):
     """(encoder, decoder) of a config's autoencoder: "frame" (v2) or "group" (v1, the first package)."""
     if kind == "frame":

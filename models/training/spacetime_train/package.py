@@ -30,11 +30,8 @@ class Model:
         self.text.load_state_dict(w["ema_text"]); self.dit.load_state_dict(w["ema_dit"])
         for m in (self.enc, self.dec, self.text, self.dit):
             m.eval()
-        self.latent_shift, self.latent_scale = w["latent_shift"], w["latent_scale"]
-        self.whitening = None
-        if "latent_whitening" in w:
-            self.whitening = N.LatentWhitening(self.config["latent_channels"] // N.TEMPORAL)
-            self.whitening.load_state_dict(w["latent_whitening"])
+        self.space = N.LatentSpace(dict(w, config=self.config))
+        self.latent_shift, self.latent_scale, self.whitening = self.space.shift, self.space.scale, self.space.whitening
         self.steps = {"vae_step": w.get("vae_step"), "dit_step": w.get("dit_step")}
         if w.get("dec_step") is not None:        # the decoder trained on alone after the autoencoder phase
             self.steps["dec_step"] = w["dec_step"]
@@ -66,15 +63,11 @@ class Model:
 
     def to_latents(self, codes):
         """Encoder codes -> diffusion latents (whitened, or scaled and shifted)."""
-        if self.whitening is not None:
-            return self.whitening(codes)
-        return (codes - self.latent_shift) * self.latent_scale
+        return self.space.to_latents(codes)
 
     def to_codes(self, latents):
         """Diffusion latents -> the decoder's input."""
-        if self.whitening is not None:
-            return self.whitening.inverse(latents)
-        return latents / self.latent_scale + self.latent_shift
+        return self.space.to_codes(latents)
 
     @torch.no_grad()
     def decode_video(self, latents, drop_first: bool = True):

@@ -128,28 +128,20 @@ class DenoiserEstimates:
     def __init__(self, state: dict, text, dit, tok, clips: int, max_noise: float, dev):
         text.load_state_dict(state["ema_text"]); dit.load_state_dict(state["ema_dit"])
         self.text, self.dit, self.tok = text.eval().requires_grad_(False), dit.eval().requires_grad_(False), tok
-        self.shift, self.scale = state["latent_shift"], state["latent_scale"]
-        self.whitening = None
-        if "latent_whitening" in state:
-            self.whitening = N.LatentWhitening(state["config"]["latent_channels"] // N.TEMPORAL).to(dev)
-            self.whitening.load_state_dict(state["latent_whitening"])
+        self.space = N.LatentSpace(state, dev)
         self.clips, self.max_noise, self.dev = clips, max_noise, dev
 
     @torch.no_grad()
     def batch(self, rng: random.Random, enc) -> tuple[torch.Tensor, torch.Tensor]:
         """(codes (B, 4 fc, T, h, w) for the decoder, frames (B, 3, 4T - 3, H, W) to make from them)."""
         frames, captions = clip_batch(rng, self.clips, self.CLIP_FRAMES, pick_size(rng), self.dev, self.CLIP_FRAMES / 8)
-        codes = enc(frames)[0]
-        latents = self.whitening(codes) if self.whitening is not None else (codes - self.shift) * self.scale
+        x0 = self.space.to_latents(enc(frames)[0])
         t = torch.tensor([rng.uniform(0.02, self.max_noise) for _ in range(self.clips)], device=self.dev)
-        t_frames = t[:, None].expand(-1, latents.shape[2])
-        xt = latents + t[:, None, None, None, None] * (torch.randn_like(latents) - latents)
+        tb = t[:, None, None, None, None]
+        xt = (1 - tb) * x0 + tb * torch.randn_like(x0)
         ids, mask = (torch.tensor(x, device=self.dev) for x in zip(*[self.tok.encode(c) for c in captions]))
-        v = self.dit(xt, t_frames, self.text(ids, mask), mask).float()
-        estimate = xt - t[:, None, None, None, None] * v
-        if self.whitening is not None:
-            return self.whitening.inverse(estimate), frames
-        return estimate / self.scale + self.shift, frames
+        v = self.dit(xt, t[:, None].expand(-1, x0.shape[2]), self.text(ids, mask), mask).float()
+        return self.space.to_codes(xt - tb * v), frames
 
 
 def train_vae(args, state, enc, dec, dev, logf, decoder_only=False, estimates: DenoiserEstimates | None = None):
@@ -454,7 +446,6 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
         p.requires_grad_(False)
     if "latent_shift" not in state:
         state["latent_shift"], state["latent_scale"] = latent_statistics(enc, dev, args.seed)
-    shift, scale = state["latent_shift"], state["latent_scale"]
     cache = LatentCache(args.out)
     if rank == 0:
         fill(args.out, enc, args.seed, args.min_shards, device=dev, clips=args.shard_clips)
@@ -463,10 +454,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
     cache.refresh()
     if args.whiten_latents and "latent_whitening" not in state:
         whiten_latents(state, dit, cache, logf)
-    white = None
-    if "latent_whitening" in state:
-        white = N.LatentWhitening(state["config"]["latent_channels"] // N.TEMPORAL)
-        white.load_state_dict(state["latent_whitening"])
+    space = N.LatentSpace(state)
     model = TextToVelocity(text, dit)
     params = list(model.parameters())
     trained = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
@@ -502,7 +490,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
             cache.refresh()
         b = args.dit_batch
         z_all, captions = cache.batch(rng, b, args.pillar_share)
-        z_all = (white(z_all) if white is not None else (z_all - shift) * scale).to(dev)
+        z_all = space.to_latents(z_all).to(dev)
         offset = 0 if rng.random() < 0.5 else rng.randint(1, SOURCE_LATENTS - WINDOW_LATENTS)
         x0 = z_all[:, :, offset: offset + WINDOW_LATENTS]
         ids, mask = zip(*[tok.encode(c) if rng.random() >= args.caption_dropout else (empty_ids, empty_mask) for c in captions])
