@@ -16,8 +16,9 @@ import random
 import numpy as np
 import torch
 
-from spacetime_train.evaluate import Generator, judge_clips, single_object_scenes
+from spacetime_train.evaluate import FRAMES, Generator, judge_clips, single_object_scenes
 from spacetime_train.package import Model
+from spacetime_train.world import render
 
 FIGURES = ("colour", "shape", "size", "motion", "smooth")
 BATCH = 24
@@ -40,12 +41,19 @@ def sample_groups(base: str, n: int, seed: int) -> dict:
 
 @torch.no_grad()
 def judge_decoder(weights: str, groups: dict) -> dict:
+    """The judge's figures of the generated latents decoded, and of the in-distribution group's
+    renders encoded and decoded ("reconstructed": how much of each figure the autoencoder keeps)."""
     model = Model(weights)
     row = {}
     for name, g in groups.items():
         lat = g["latents"]
         videos = np.concatenate([model.decode_video(lat[i:i + BATCH]).numpy() for i in range(0, len(lat), BATCH)])
         row[name] = judge_clips(g["scenes"], videos)
+    scenes = groups["in distribution"]["scenes"]
+    truth = render(scenes, 64, 64, FRAMES)
+    videos = np.concatenate([model.decode_video(model.encode_video(truth[i:i + BATCH])).numpy()
+                             for i in range(0, len(scenes), BATCH)])
+    row["reconstructed"] = judge_clips(scenes, videos)
     return row
 
 
@@ -62,10 +70,11 @@ def main():
     if not os.path.exists(args.latents):
         torch.save(sample_groups(args.base, args.n, args.seed), args.latents)
     groups = torch.load(args.latents, weights_only=False)
-    print("decoder | " + " | ".join(f"{g}: {' / '.join(FIGURES)}" for g in groups))
+    names = list(groups) + ["reconstructed"]
+    print("decoder | " + " | ".join(f"{g}: {' / '.join(FIGURES)}" for g in names))
     for weights in [args.base] + args.decoders:
         row = judge_decoder(weights, groups)
-        print(weights + " | " + " | ".join(" / ".join(f"{row[g][k]:.2f}" for k in FIGURES) for g in groups), flush=True)
+        print(weights + " | " + " | ".join(" / ".join(f"{row[g][k]:.2f}" for k in FIGURES) for g in names), flush=True)
 
 
 if __name__ == "__main__":

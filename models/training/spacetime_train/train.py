@@ -22,6 +22,7 @@ import torch.nn.functional as F
 from . import networks as N
 from .data import clip_batch, pick_size
 from .world import render, sample_scene
+from .adversary import Adversary
 from .flow import logit_normal
 from .latents import SOURCE_LATENTS, LatentCache, fill
 from .tokenizer import WordTokenizer
@@ -184,7 +185,11 @@ def train_vae(args, state, enc, dec, dev, logf, decoder_only=False, estimates: D
             opt = torch.optim.AdamW(params, lr=base_lr, weight_decay=0.0)
             lr_scale, best = 1.0, {"psnr": -1.0}
         log(logf, f"decoder warm restart at step {begin}: learning rate {base_lr:.1e} for {args.decoder_restart_steps} "
-                  f"steps, latent noise {args.latent_noise:g}, estimate share {args.estimate_share:g}")
+                  f"steps, latent noise {args.latent_noise:g} x{args.latent_noise_scale:g}, estimate share {args.estimate_share:g}")
+    adversary = None
+    if decoder_only and args.adversarial_weight > 0:
+        adversary = Adversary(args, state, dec, dev)
+        log(logf, f"decoder adversarial weight {args.adversarial_weight:g} (a patch discriminator, adversary.py)")
     rng = random.Random(args.seed * seed + step)
     torch.manual_seed(args.seed * seed + step)
     t0 = time.time()
@@ -216,15 +221,20 @@ def train_vae(args, state, enc, dec, dev, logf, decoder_only=False, estimates: D
             kl = 0.5 * (mean.float() ** 2 + logvar.float().exp() - 1 - logvar.float()).mean()
             reg = args.kl_weight * kl
         loss = reconstruction_loss(recon, frames, args.edge_weight) + reg
+        if adversary is not None:
+            loss = loss + adversary.generator_term(loss, recon, step - begin)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         grad_norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
+        if adversary is not None:
+            adversary.discriminator_step(frames, recon.detach(), lr / base_lr)
         step += 1
         if step % 100 == 0 or step == total:
             psnr = -10 * math.log10(F.mse_loss((recon.detach().clamp(-1, 1) + 1) / 2, (frames + 1) / 2).item() + 1e-12)
             log(logf, f"{name} step {step}/{total} loss {loss.item():.4f} kl {kl.item():.3f} psnr {psnr:.2f}dB "
-                      f"grad {grad_norm.item():.2f} lr {lr:.2e} {(time.time() - t0) / 60:.1f}min")
+                      f"grad {grad_norm.item():.2f} lr {lr:.2e} {(time.time() - t0) / 60:.1f}min"
+                      + (adversary.describe() if adversary is not None else ""))
         out_of_time = time.time() - args.start > args.max_minutes * 60 or time.time() - t0 > minutes * 60
         if step % 500 == 0 or step == total or out_of_time:
             for net in trained.values():
@@ -251,6 +261,8 @@ def train_vae(args, state, enc, dec, dev, logf, decoder_only=False, estimates: D
             state.update({f"{key}_step": step, f"{key}_opt": opt.state_dict(), f"{key}_lr_scale": lr_scale,
                           f"{key}_best": best, "vae_held_out_psnr": held},
                          **{k: net.state_dict() for k, net in trained.items()})
+            if adversary is not None:
+                state.update(adversary.state())
             save(args.ckpt, state)
             if out_of_time:
                 log(logf, f"{name} time budget reached at step {step}; checkpoint saved")
@@ -371,6 +383,35 @@ def flow_matching_loss(error: torch.Tensor, clean: torch.Tensor, coherence_weigh
     return loss
 
 
+class DecodedLoss:
+    """--pixel-weight: the denoiser's data estimate x0 = x_t - t v, decoded by the frozen decoder, is
+    compared with the decoded clean latents in pixels, outlines weighing 1 + edge_weight times
+    (reconstruction_loss). The velocity loss weighs every latent channel alike; what the judge reads
+    (an object's outline: a corner or a point) lives in a few latent positions and in directions
+    that matter more in pixels than their share of the latent's variance. Only windows' first
+    `windows` of a batch, and only latent frames generated at noise levels up to `max_noise`
+    (above it the estimate is the blurred mean of many clips, whatever the loss)."""
+
+    def __init__(self, dec, space: N.LatentSpace, windows: int, max_noise: float, edge_weight: float):
+        self.dec = dec.eval().requires_grad_(False)
+        self.space, self.windows, self.max_noise, self.edge_weight = space, windows, max_noise, edge_weight
+
+    def __call__(self, xt, v, x0, t, clean) -> torch.Tensor:
+        k = min(self.windows, xt.shape[0])
+        tb = t[:k, None, :, None, None]
+        estimate = xt[:k] - tb * v[:k].float()
+        frames = self.dec(self.space.to_codes(estimate))                        # (k, 3, 4T, H, W)
+        with torch.no_grad():
+            truth = self.dec(self.space.to_codes(x0[:k]))
+        # which decoded frames count: those of latent frames generated at a low enough noise level
+        counted = ((1 - clean[:k]) * (t[:k] <= self.max_noise)).repeat_interleave(N.TEMPORAL, dim=1)
+        if counted.sum() == 0:
+            return frames.sum() * 0.0
+        pick = counted.flatten() > 0
+        flat = lambda y: y.permute(0, 2, 1, 3, 4).reshape(-1, *y.shape[1:2], *y.shape[3:])[pick]
+        return reconstruction_loss(flat(frames).float(), flat(truth).float(), self.edge_weight)
+
+
 class TextToVelocity(torch.nn.Module):
     """Text encoder and denoiser as one module: what the denoiser phase trains (and DDP wraps)."""
 
@@ -436,7 +477,7 @@ def whiten_latents(state: dict, dit, cache: LatentCache, logf) -> N.LatentWhiten
     return white
 
 
-def train_dit(args, state, enc, text, dit, dev, logf, tok):
+def train_dit(args, state, enc, text, dit, dev, logf, tok, dec=None):
     """Text encoder + denoiser on latents of the frozen autoencoder, read from the run's latent
     cache (latents.py). Under torchrun every rank draws its own batches from the cache (its own
     seed) and DistributedDataParallel averages the gradients, so the ranks' weights stay equal."""
@@ -455,6 +496,12 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
     if args.whiten_latents and "latent_whitening" not in state:
         whiten_latents(state, dit, cache, logf)
     space = N.LatentSpace(state)
+    decoded = None
+    if args.pixel_weight > 0:
+        decoded = DecodedLoss(dec, space, args.pixel_windows, args.pixel_max_noise, args.edge_weight)
+        if rank == 0:
+            log(logf, f"dit decoded loss: weight {args.pixel_weight:g} on {args.pixel_windows} windows a batch, "
+                      f"latent frames at noise <= {args.pixel_max_noise:g}, outlines x{1 + args.edge_weight:g}")
     model = TextToVelocity(text, dit)
     params = list(model.parameters())
     trained = torch.nn.parallel.DistributedDataParallel(model) if world > 1 else model
@@ -514,6 +561,10 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
             v = trained(xt, t, ids, mask)
         objects = object_map(x0) if args.object_weight > 0 else None
         loss = flow_matching_loss(v.float() - target, clean, args.coherence_weight, objects, args.object_weight)
+        if decoded is not None:
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=args.bf16):
+                pixel_loss = decoded(xt, v, x0, t, clean)
+            loss = loss + args.pixel_weight * pixel_loss
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -526,7 +577,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok):
                     pe.lerp_(pm, 1 - decay)
         if rank == 0 and (step % 100 == 0 or step == args.dit_steps):
             log(logf, f"dit step {step}/{args.dit_steps} loss {loss.item():.4f} lr {lr:.2e} cache {cache.clips} clips "
-                      f"{(time.time() - t0) / 60:.1f}min")
+                      f"{(time.time() - t0) / 60:.1f}min" + (f" decoded {pixel_loss.item():.4f}" if decoded is not None else ""))
         out_of_time = time.time() - args.start > args.max_minutes * 60
         if world > 1:   # every rank stops at the same step
             flag = torch.tensor([float(out_of_time)], device=dev)
@@ -642,9 +693,12 @@ def main(argv=None):
     ap.add_argument("--estimate-clips", type=int, default=4, help="decoder phase: 17-frame clips in an estimates batch")
     ap.add_argument("--estimate-max-noise", type=float, default=0.5,
                     help="decoder phase: estimates are made at noise levels drawn from (0.02, this]")
+    ap.add_argument("--adversarial-weight", type=float, default=0.0,
+                    help="decoder phase: weight of a patch discriminator's loss (adversary.py), relative to the "
+                         "reconstruction loss's gradient at the decoder's last layer; 0 = none")
     ap.add_argument("--edge-weight", type=float, default=0.0,
-                    help="autoencoder and decoder phases: pixels within one pixel of an outline weigh 1 + this much "
-                         "in the reconstruction loss (sharper corners)")
+                    help="autoencoder and decoder phases (and the denoiser's decoded loss): pixels within one pixel of "
+                         "an outline weigh 1 + this much in the reconstruction loss (sharper corners)")
     ap.add_argument("--dit-steps", type=int, default=12000)
     ap.add_argument("--dit-batch", type=int, default=96)
     ap.add_argument("--dit-lr", type=float, default=4e-4)
@@ -666,6 +720,12 @@ def main(argv=None):
     ap.add_argument("--object-weight", type=float, default=0.0,
                     help="denoiser phase: an error where the clean latent departs from the clip's background weighs up "
                          "to 1 + this much (object_map; objects and outlines, where shape is decided, count for more)")
+    ap.add_argument("--pixel-weight", type=float, default=0.0,
+                    help="denoiser phase: weight of the decoded loss (DecodedLoss: the data estimate decoded and "
+                         "compared in pixels, outlines weighing 1 + --edge-weight); 0 = none")
+    ap.add_argument("--pixel-windows", type=int, default=8, help="windows of each denoiser batch the decoded loss takes")
+    ap.add_argument("--pixel-max-noise", type=float, default=0.5,
+                    help="the decoded loss counts latent frames generated at noise levels up to this")
     ap.add_argument("--pillar-share", type=float, default=0.0,
                     help="denoiser phase: share of each batch drawn from clips with a pillar (object permanence; "
                          "about 0.08 when drawn like any other clip; models/README.md, twentieth session)")
@@ -739,7 +799,7 @@ def main(argv=None):
         if not train_vae(args, state, enc, dec, dev, logf):
             return
     if args.phase in ("all", "dit"):
-        train_dit(args, state, enc, text, dit, dev, logf, tok)
+        train_dit(args, state, enc, text, dit, dev, logf, tok, dec)
     if args.phase == "decoder":
         estimates = None
         if args.estimate_share > 0:

@@ -216,9 +216,10 @@ def test_smoke_training_and_export(tmp_path):
     before = torch.load(run / "checkpoint.pt", weights_only=False)
     tuned = tmp_path / "tuned"
     train_main(["--out", str(tuned), "--device", "cpu", "--resume-from", str(run / "weights.pt"), "--phase", "decoder",
-                "--decoder-steps", "3", "--vae-batch", "4", "--threads", str(os.cpu_count())])
+                "--decoder-steps", "3", "--vae-batch", "4", "--adversarial-weight", "0.5", "--threads", str(os.cpu_count())])
     after = torch.load(tuned / "checkpoint.pt", weights_only=False)
     assert after["dec_step"] == 3 and "decoder eval step 3: held-out PSNR" in (tuned / "train.log").read_text()
+    assert "adversarial weight 0.5" in (tuned / "train.log").read_text() and "disc" in after and "disc_opt" in after
     assert all(torch.equal(before["enc"][k], after["enc"][k]) for k in before["enc"]), "the encoder must stay frozen"
     assert any(not torch.equal(before["dec"][k], after["dec"][k]) for k in before["dec"]), "the decoder did not train"
     from spacetime_train.train import adopt_decoder
@@ -249,9 +250,11 @@ def test_smoke_training_and_export(tmp_path):
     train_main(["--out", str(tmp_path / "run2"), "--device", "cpu", "--phase", "dit", "--vae-steps", "2", "--dit-steps", "4",
                 "--dit-batch", "2", "--min-shards", "1", "--shard-clips", "4", "--whiten-latents",
                 "--dit-minutes", "1e-6", "--restart-minutes", "1000", "--restart-task-mix", "0,1,0,0,0",
+                "--pixel-weight", "1", "--pixel-windows", "1", "--pixel-max-noise", "1", "--edge-weight", "4",
                 "--threads", str(os.cpu_count())])
     log2 = (tmp_path / "run2" / "train.log").read_text()
     assert "dit from step 2" in log2 and "dit step 4/4" in log2, log2
+    assert "dit decoded loss: weight 1 on 1 windows a batch, latent frames at noise <= 1, outlines x5" in log2, log2
     # Its main schedule was over, so it trained on in a warm restart, which the resume state keeps.
     assert "warm restart at step 2: learning rate 1.5e-04 for 1000.0 min, task mix (0.0, 1.0, 0.0, 0.0, 0.0)" in log2
     save_resume_state(str(tmp_path / "run2"), str(tmp_path / "resume2.pt"))
@@ -378,3 +381,26 @@ def test_pillar_share_draws_that_share_of_a_batch_from_pillar_clips(tmp_path):
     z0, _ = cache.batch(random.Random(3), 64)
     z1, _ = cache.batch(random.Random(3), 64, 0.0)
     assert torch.equal(z0, z1)
+
+
+def test_decoded_loss_is_zero_for_the_truth_and_counts_only_low_noise_generated_frames():
+    from spacetime_train.train import DecodedLoss, build
+    torch.manual_seed(0)
+    _, _, dec, _, _ = build()
+    space = N.LatentSpace({"latent_shift": 0.0, "latent_scale": 1.0})
+    loss = DecodedLoss(dec, space, windows=2, max_noise=0.5, edge_weight=4.0)
+    x0 = torch.randn(3, 32, 3, 2, 2)
+    noise = torch.randn_like(x0)
+    t = torch.tensor([[0.0, 0.3, 0.9]] * 3)
+    clean = torch.tensor([[1.0, 0.0, 0.0]] * 3)
+    xt = (1 - t[:, None, :, None, None]) * x0 + t[:, None, :, None, None] * noise
+    exact = noise - x0
+    assert float(loss(xt, exact, x0, t, clean)) == pytest.approx(0.0, abs=1e-6)
+    wrong = exact.clone()
+    wrong[:, :, 2] += 1.0                   # only the frame at noise 0.9: not counted
+    assert float(loss(xt, wrong, x0, t, clean)) == pytest.approx(0.0, abs=1e-6)
+    wrong[:, :, 1] += 1.0                   # the frame at noise 0.3 is
+    assert float(loss(xt, wrong, x0, t, clean)) > 1e-3
+    wrong = exact.clone()
+    wrong[2] += 1.0                         # the third window is past `windows`
+    assert float(loss(xt, wrong, x0, t, clean)) == pytest.approx(0.0, abs=1e-6)
