@@ -20,7 +20,7 @@ import time
 
 import torch
 
-from spacetime_train.evaluate import Generator, judge_clips, single_object_scenes
+from spacetime_train.evaluate import Generator, screen, single_object_groups
 from spacetime_train.flow import sample, starting_noise
 from spacetime_train.package import Model
 from spacetime_train.train import WINDOW_LATENTS
@@ -59,17 +59,12 @@ def main():
     torch.set_num_threads(args.threads)
     model, weak = Model(args.weights), Model(args.weak)
     rng = random.Random(args.seed)
-    groups = {"in distribution": single_object_scenes(rng, args.n, "exclude"),
-              "held out": single_object_scenes(rng, args.n, "only")}
+    groups = single_object_groups(rng, args.n)
     for variant in args.variants.split(","):
         mode, _, w = variant.partition(":")
         gen = Generator(model) if mode == "cfg" else AutoGuided(model, weak, mode, float(w))
         t0 = time.time()
-        row = []
-        for k, (group, scenes) in enumerate(groups.items()):
-            r = judge_clips(scenes, gen.videos([s.caption() for s in scenes], args.seed + 10000 * k))
-            row.append(f"{group}: " + " / ".join(f"{r[m]:.2f}" for m in ("colour", "shape", "size", "motion", "smooth")))
-        print(f"{variant:8s} " + " | ".join(row) + f" ({(time.time() - t0) / 60:.1f} min)", flush=True)
+        print(f"{variant:8s} " + screen(gen, groups, args.seed) + f" ({(time.time() - t0) / 60:.1f} min)", flush=True)
 
 
 if __name__ == "__main__":

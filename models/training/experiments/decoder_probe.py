@@ -16,7 +16,7 @@ import random
 import numpy as np
 import torch
 
-from spacetime_train.evaluate import FRAMES, Generator, judge_clips, single_object_scenes
+from spacetime_train.evaluate import FRAMES, Generator, judge_clips, single_object_groups
 from spacetime_train.package import Model
 from spacetime_train.world import render
 
@@ -29,11 +29,9 @@ def sample_groups(base: str, n: int, seed: int) -> dict:
     """The evaluation's in-distribution and held-out groups (scenes and latents), sampled as it does."""
     gen = Generator(Model(base))
     rng = random.Random(seed)
-    groups = {"in distribution": (single_object_scenes(rng, n, "exclude"), seed),
-              "held out": (single_object_scenes(rng, n, "only"), seed + 10000)}
     out = {}
-    for name, (scenes, s) in groups.items():
-        prompts = [x.caption() for x in scenes]
+    for k, (name, scenes) in enumerate(single_object_groups(rng, n).items()):
+        prompts, s = [x.caption() for x in scenes], seed + 10000 * k
         latents = torch.cat([gen.sample(prompts[i:i + BATCH], s + i) for i in range(0, n, BATCH)])
         out[name] = {"scenes": scenes, "latents": latents}
     return out

@@ -16,7 +16,7 @@ import time
 
 import torch
 
-from spacetime_train.evaluate import Generator, judge_clips, single_object_scenes
+from spacetime_train.evaluate import Generator, screen, single_object_groups
 from spacetime_train.flow import shifted_sigmas
 from spacetime_train.package import Model
 
@@ -57,17 +57,12 @@ def main():
     torch.set_num_threads(args.threads)
     model = Model(args.weights)
     rng = random.Random(args.seed)
-    groups = {"in distribution": single_object_scenes(rng, args.n, "exclude"),
-              "held out": single_object_scenes(rng, args.n, "only")}
+    groups = single_object_groups(rng, args.n)
     for variant in args.variants.split(","):
         name, steps = variant.split(":")
         gen = Generator(model, steps=int(steps)) if name == "dpm" else AncestralGenerator(model, int(steps), float(name[3:]))
         t0 = time.time()
-        row = []
-        for k, (group, scenes) in enumerate(groups.items()):
-            r = judge_clips(scenes, gen.videos([s.caption() for s in scenes], args.seed + 10000 * k))
-            row.append(f"{group}: " + " / ".join(f"{r[m]:.2f}" for m in ("colour", "shape", "size", "motion", "smooth")))
-        print(f"{variant:10s} " + " | ".join(row) + f" ({(time.time() - t0) / 60:.1f} min)", flush=True)
+        print(f"{variant:10s} " + screen(gen, groups, args.seed) + f" ({(time.time() - t0) / 60:.1f} min)", flush=True)
 
 
 if __name__ == "__main__":

@@ -95,6 +95,21 @@ def single_object_scenes(rng, n, held_out, accept=lambda s: True, **kw):
     return scenes
 
 
+def single_object_groups(rng, n) -> dict:
+    """The evaluation's two single-object groups: n in-distribution scenes, then n held-out ones."""
+    return {"in distribution": single_object_scenes(rng, n, "exclude"), "held out": single_object_scenes(rng, n, "only")}
+
+
+def screen(gen: "Generator", groups: dict, seed: int) -> str:
+    """One line of colour / shape / size / motion / smooth motion per group, sampled by `gen` with the
+    evaluation's seeds (the experiments' screens of a sampler or a model against the default)."""
+    row = []
+    for k, (group, scenes) in enumerate(groups.items()):
+        r = judge_clips(scenes, gen.videos([s.caption() for s in scenes], seed + 10000 * k))
+        row.append(f"{group}: " + " / ".join(f"{r[m]:.2f}" for m in ("colour", "shape", "size", "motion", "smooth")))
+    return " | ".join(row)
+
+
 def judge_clips(scenes, videos) -> dict:
     """Colour, shape, size, motion and smooth motion of single-object clips against their captions."""
     res = {"colour": [], "shape": [], "size": [], "motion": []}
@@ -309,8 +324,7 @@ def evaluate(weights: str, out: str, n: int, seed: int, steps: int, guidance: fl
               "guidance_interval": list(guidance_interval),
               "seed": seed, "n": n}}
     report["autoencoder"] = autoencoder_report(model, max(8, n // 4), seed)
-    ind_scenes = single_object_scenes(rng, n, "exclude")
-    held_scenes = single_object_scenes(rng, n, "only")
+    ind_scenes, held_scenes = single_object_groups(rng, n).values()
     ind_videos = gen.videos([s.caption() for s in ind_scenes], seed)
     held_videos = gen.videos([s.caption() for s in held_scenes], seed + 10000)
     report["in_distribution"] = judge_clips(ind_scenes, ind_videos)
