@@ -58,9 +58,7 @@ class Adversary:
         self.weight, self.bf16, self.dev = args.adversarial_weight, args.bf16, dev
         self.last_layer = dec.net[-2].weight
         self.disc = PatchDiscriminator().to(dev)
-        self.opt = torch.optim.AdamW(self.disc.parameters(), lr=args.decoder_restart_lr or args.decoder_lr,
-                                     betas=(0.5, 0.9), weight_decay=0.0)
-        self.base_lr = self.opt.param_groups[0]["lr"]
+        self.opt = torch.optim.AdamW(self.disc.parameters(), betas=(0.5, 0.9), weight_decay=0.0)
         if "disc" in state:
             self.disc.load_state_dict(state["disc"])
             self.opt.load_state_dict(state["disc_opt"])
@@ -75,9 +73,10 @@ class Adversary:
         self.last.update(g=adversarial.item(), w=w.item())
         return w * adversarial
 
-    def discriminator_step(self, real: torch.Tensor, fake: torch.Tensor, lr_fraction: float) -> None:
+    def discriminator_step(self, real: torch.Tensor, fake: torch.Tensor, lr: float) -> None:
+        """One step of the discriminator at the decoder's learning rate of the moment."""
         for g in self.opt.param_groups:
-            g["lr"] = self.base_lr * lr_fraction
+            g["lr"] = lr
         with torch.autocast(self.dev.type, dtype=torch.bfloat16, enabled=self.bf16):
             loss = discriminator_loss(self.disc(real).float(), self.disc(fake).float())
         self.opt.zero_grad(set_to_none=True)

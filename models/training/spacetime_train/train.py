@@ -228,7 +228,7 @@ def train_vae(args, state, enc, dec, dev, logf, decoder_only=False, estimates: D
         grad_norm = torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         if adversary is not None:
-            adversary.discriminator_step(frames, recon.detach(), lr / base_lr)
+            adversary.discriminator_step(frames, recon.detach(), lr)
         step += 1
         if step % 100 == 0 or step == total:
             psnr = -10 * math.log10(F.mse_loss((recon.detach().clamp(-1, 1) + 1) / 2, (frames + 1) / 2).item() + 1e-12)
@@ -388,28 +388,30 @@ class DecodedLoss:
     compared with the decoded clean latents in pixels, outlines weighing 1 + edge_weight times
     (reconstruction_loss). The velocity loss weighs every latent channel alike; what the judge reads
     (an object's outline: a corner or a point) lives in a few latent positions and in directions
-    that matter more in pixels than their share of the latent's variance. Only windows' first
-    `windows` of a batch, and only latent frames generated at noise levels up to `max_noise`
-    (above it the estimate is the blurred mean of many clips, whatever the loss)."""
+    that matter more in pixels than their share of the latent's variance. Only the first `windows`
+    windows of a batch, and only latent frames generated at noise levels up to `max_noise` (above it
+    the estimate is the blurred mean of many clips, whatever the loss). The per-frame decoder decodes
+    each latent frame on its own, so only those latent frames are decoded."""
 
     def __init__(self, dec, space: N.LatentSpace, windows: int, max_noise: float, edge_weight: float):
+        if not isinstance(dec, N.FrameDecoder):
+            raise SystemExit("the decoded loss needs the per-frame autoencoder (model v2)")
         self.dec = dec.eval().requires_grad_(False)
         self.space, self.windows, self.max_noise, self.edge_weight = space, windows, max_noise, edge_weight
 
     def __call__(self, xt, v, x0, t, clean) -> torch.Tensor:
         k = min(self.windows, xt.shape[0])
-        tb = t[:k, None, :, None, None]
-        estimate = xt[:k] - tb * v[:k].float()
-        frames = self.dec(self.space.to_codes(estimate))                        # (k, 3, 4T, H, W)
+        counted = ((clean[:k] == 0) & (t[:k] <= self.max_noise)).nonzero(as_tuple=True)   # (window, latent frame)
+        if counted[0].numel() == 0:
+            return xt.new_zeros(())
+        # the counted latent frames as clips of one latent frame each: (M, C, 1, h, w)
+        pick = lambda y: y[:k].permute(0, 2, 1, 3, 4)[counted].unsqueeze(2)
+        estimate = pick(xt) - t[:k][counted][:, None, None, None, None] * pick(v).float()
+        frames = self.dec(self.space.to_codes(estimate))                         # (M, 3, 4, H, W)
         with torch.no_grad():
-            truth = self.dec(self.space.to_codes(x0[:k]))
-        # which decoded frames count: those of latent frames generated at a low enough noise level
-        counted = ((1 - clean[:k]) * (t[:k] <= self.max_noise)).repeat_interleave(N.TEMPORAL, dim=1)
-        if counted.sum() == 0:
-            return frames.sum() * 0.0
-        pick = counted.flatten() > 0
-        flat = lambda y: y.permute(0, 2, 1, 3, 4).reshape(-1, *y.shape[1:2], *y.shape[3:])[pick]
-        return reconstruction_loss(flat(frames).float(), flat(truth).float(), self.edge_weight)
+            truth = self.dec(self.space.to_codes(pick(x0)))
+        flat = lambda y: y.transpose(1, 2).reshape(-1, *y.shape[1:2], *y.shape[3:]).float()
+        return reconstruction_loss(flat(frames), flat(truth), self.edge_weight)
 
 
 class TextToVelocity(torch.nn.Module):
