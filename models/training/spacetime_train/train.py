@@ -519,7 +519,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok, dec=None):
     empty_ids, empty_mask = tok.encode("")
     t0 = time.time()
     if rank == 0:
-        log(logf, f"dit from step {step} (coherence weight {args.coherence_weight}, object weight {args.object_weight}, timestep shift {args.timestep_shift}, task mix {args.task_mix}, pillar share {args.pillar_share}): latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
+        log(logf, f"dit from step {step} (coherence weight {args.coherence_weight}, object weight {args.object_weight}, timestep shift {args.timestep_shift} (unshifted share {args.unshifted_share}), task mix {args.task_mix}, pillar share {args.pillar_share}): latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
                   f" x {world} rank(s)")
     seconds = state.get("dit_seconds", 0.0)     # training time of earlier runs of this phase
     while True:
@@ -529,7 +529,8 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok, dec=None):
             state["restart_step"] = step
             if rank == 0:
                 log(logf, f"warm restart at step {step}: learning rate {args.restart_lr:.1e} for {args.restart_minutes} min, "
-                          f"task mix {args.restart_task_mix}")
+                          f"task mix {args.restart_task_mix}, unshifted share "
+                          f"{args.unshifted_share if args.restart_unshifted_share is None else args.restart_unshifted_share}")
         lr = dit_learning_rate(args, step, trained_seconds, state.get("restart_step"))
         if lr is None:
             break
@@ -548,8 +549,9 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok, dec=None):
 
         t_len = x0.shape[2]
         clean, independent = sample_task_masks(b, t_len, gen, dev, args.restart_task_mix if restarting else args.task_mix)
-        t_shared = logit_normal((b, 1), gen, dev, args.timestep_shift).expand(b, t_len)
-        t_indep = logit_normal((b, t_len), gen, dev, args.timestep_shift)
+        unshifted = args.restart_unshifted_share if restarting and args.restart_unshifted_share is not None else args.unshifted_share
+        t_shared = logit_normal((b, 1), gen, dev, args.timestep_shift, unshifted).expand(b, t_len)
+        t_indep = logit_normal((b, t_len), gen, dev, args.timestep_shift, unshifted)
         t = torch.where(independent.unsqueeze(1), t_indep, t_shared)
         # Conditioning frames are clean, or sometimes lightly noised (t <= 0.1) so the model learns to
         # trust imperfect context: this is what keeps long generations from drifting.
@@ -734,6 +736,11 @@ def main(argv=None):
     ap.add_argument("--timestep-shift", type=float, default=1.0,
                     help="denoiser phase: shift of the training noise levels (flow.logit_normal; 1: none, 3: as "
                          "sampling, more training where a clip's layout and motion are decided)")
+    ap.add_argument("--unshifted-share", type=float, default=0.0,
+                    help="denoiser phase: share of the training noise levels drawn without --timestep-shift (more "
+                         "training at the low levels where an object's outline is finished)")
+    ap.add_argument("--restart-unshifted-share", type=float,
+                    help="the unshifted share during the warm restart (default: --unshifted-share)")
     ap.add_argument("--ema", type=float, default=0.999)
     ap.add_argument("--caption-dropout", type=float, default=0.1)
     ap.add_argument("--vae-stop-at", type=int, default=10**9,

@@ -33,6 +33,21 @@ def test_a_point_of_data_is_reached_from_any_noise(sampler):
     assert torch.allclose(out, c, atol=1e-5)
 
 
+@pytest.mark.parametrize("sampler", ["dpm++2m", "euler"])
+def test_sampling_from_a_noise_level_runs_the_levels_below_it(sampler):
+    # SDEdit (the experiments' noise-level probe): a latent already noised to 0.4 is taken down the
+    # schedule's levels below 0.4 only, and the straight velocity lands it on the data.
+    c, noise = torch.randn(SHAPE), torch.randn(SHAPE)
+    levels = []
+
+    def v(x, t, guided):
+        levels.append(float(t.max()))
+        return (x - c) / t[:, None, :, None, None]
+    out = sample(v, 0.6 * c + 0.4 * noise, *no_frames_given(), steps=10, shift=3.0, sampler=sampler, start=0.4)
+    assert torch.allclose(out, c, atol=1e-5)
+    assert levels == pytest.approx([0.4] + [s for s in shifted_sigmas(10, 3.0).tolist() if 0 < s < 0.4])
+
+
 def test_dpm_solver_is_second_order_where_euler_is_first():
     # Halving the step size divides DPM-Solver++ 2M's error by about 4 and Euler's by 2 (data
     # N(0, 0.5^2), the package's shift 3).

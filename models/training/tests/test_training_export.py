@@ -250,13 +250,14 @@ def test_smoke_training_and_export(tmp_path):
     train_main(["--out", str(tmp_path / "run2"), "--device", "cpu", "--phase", "dit", "--vae-steps", "2", "--dit-steps", "4",
                 "--dit-batch", "2", "--min-shards", "1", "--shard-clips", "4", "--whiten-latents",
                 "--dit-minutes", "1e-6", "--restart-minutes", "1000", "--restart-task-mix", "0,1,0,0,0",
-                "--pixel-weight", "1", "--pixel-windows", "1", "--pixel-max-noise", "1", "--edge-weight", "4",
+                "--restart-unshifted-share", "0.5", "--pixel-weight", "1", "--pixel-windows", "1", "--pixel-max-noise", "1", "--edge-weight", "4",
                 "--threads", str(os.cpu_count())])
     log2 = (tmp_path / "run2" / "train.log").read_text()
     assert "dit from step 2" in log2 and "dit step 4/4" in log2, log2
     assert "dit decoded loss: weight 1 on 1 windows a batch, latent frames at noise <= 1, outlines x5" in log2, log2
     # Its main schedule was over, so it trained on in a warm restart, which the resume state keeps.
-    assert "warm restart at step 2: learning rate 1.5e-04 for 1000.0 min, task mix (0.0, 1.0, 0.0, 0.0, 0.0)" in log2
+    assert ("warm restart at step 2: learning rate 1.5e-04 for 1000.0 min, task mix (0.0, 1.0, 0.0, 0.0, 0.0), "
+            "unshifted share 0.5") in log2, log2
     save_resume_state(str(tmp_path / "run2"), str(tmp_path / "resume2.pt"))
     assert torch.load(tmp_path / "resume2.pt", weights_only=False)["restart_step"] == 2
     # Moved to whitened latents on the way: the package folds the whitening into its autoencoder graphs.
@@ -314,6 +315,19 @@ def test_training_noise_levels_shift_like_the_sampling_schedule():
     assert 0.25 < float((shifted > 0.85).float().mean()) < 0.27        # P(z > logit 0.654) = 0.262
     assert float(shift_noise(torch.tensor(0.5), 3.0)) == pytest.approx(0.75)
     assert torch.allclose(shifted_sigmas(4, 3.0), shift_noise(torch.tensor([1.0, 0.75, 0.5, 0.25, 0.0]), 3.0))
+
+
+def test_unshifted_share_keeps_low_noise_levels_in_training():
+    """--unshifted-share: that share of the draws keeps the unshifted level, so the low noise levels
+    (where outlines are finished) are trained again while the high ones keep most of the shift's share."""
+    from spacetime_train.flow import logit_normal
+    g = torch.Generator().manual_seed(0)
+    low = lambda t: float((t < 0.33).float().mean())
+    shifted = logit_normal((100_000,), g, shift=3.0)
+    mixed = logit_normal((100_000,), g, shift=3.0, unshifted_share=0.5)
+    assert 0.030 < low(shifted) < 0.041                                # P(z < logit 0.141) = 0.035
+    assert 0.130 < low(mixed) < 0.145                                  # (0.239 + 0.035) / 2 = 0.137
+    assert 0.145 < float((mixed > 0.85).float().mean()) < 0.16         # (0.041 + 0.262) / 2 = 0.152
 
 
 def test_task_mix_sets_the_share_of_each_conditioning_task():

@@ -1,0 +1,63 @@
+"""Which noise levels lose generated shapes: the rendered clip's own latents noised to a level s and
+sampled from there (SDEdit) with the elements' sampler, and the denoiser's one-step estimate of the
+clean latents at s, both decoded and judged. Shape kept from s = 0.3 but lost from s = 0.8 says the
+shape is decided (and lost) at high noise; lost already from s = 0.3 says the low-noise steps lack
+the precision to draw it.
+
+    cd models/training && PYTHONPATH=$PWD python3 experiments/noise_level_probe.py --weights W --n 96
+"""
+import argparse
+import random
+
+import torch
+
+from spacetime_train.evaluate import FRAMES, Generator, judge_clips, single_object_scenes
+from spacetime_train.flow import sample
+from spacetime_train.judge import track
+from spacetime_train.package import Model
+from spacetime_train.world import render
+
+
+@torch.no_grad()
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--weights", required=True)
+    ap.add_argument("--n", type=int, default=96)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--levels", default="0.2,0.35,0.5,0.65,0.8,0.9")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    model = Model(args.weights)
+    gen = Generator(model)
+
+    def fair(s):   # the judge reads the caption's shape on the rendered clip
+        return track(render([s], 64, 64, FRAMES)[0].numpy(), s).shape == s.objects[0].shape
+    scenes = single_object_scenes(random.Random(args.seed), args.n, "exclude", fair, clip_seconds=2.0)
+    captions = [s.caption() for s in scenes]
+    truth = render(scenes, 64, 64, FRAMES)
+    lat = model.encode_video(truth)
+
+    def line(name, videos):
+        r = judge_clips(scenes, videos)
+        print(f"{name:32s} " + " / ".join(f"{r[k]:.2f}" for k in ("colour", "shape", "size", "motion", "smooth")), flush=True)
+
+    print(f"{len(scenes)} in-distribution single-object scenes, seed {args.seed}; colour / shape / size / motion / smooth")
+    line("reconstruction", model.decode_video(lat).numpy())
+    for level in [float(x) for x in args.levels.split(",")]:
+        sampled, estimated = [], []
+        for i in range(0, len(scenes), 24):
+            noise, _, fn = gen.start(captions[i:i + 24], args.seed + 1000 + i)
+            x0 = lat[i:i + 24]
+            xs = (1 - level) * x0 + level * noise
+            none = torch.zeros(len(x0), x0.shape[2])
+            out = sample(fn, xs, torch.zeros_like(x0), none, gen.steps, gen.shift, gen.sampler, gen.guidance_interval, start=level)
+            sampled.append(model.decode_video(out))
+            v = fn(xs, torch.full((len(x0), x0.shape[2]), level), gen.guidance_interval[0] < level <= gen.guidance_interval[1])
+            estimated.append(model.decode_video(xs - level * v))
+        line(f"sampled from noise {level}", torch.cat(sampled).numpy())
+        line(f"one-step estimate at {level}", torch.cat(estimated).numpy())
+
+
+if __name__ == "__main__":
+    main()
