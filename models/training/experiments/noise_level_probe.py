@@ -11,9 +11,8 @@ import random
 
 import torch
 
-from spacetime_train.evaluate import FRAMES, Generator, judge_clips, single_object_scenes
+from spacetime_train.evaluate import FRAMES, Generator, judge_clips, shape_readable_scenes
 from spacetime_train.flow import sample
-from spacetime_train.judge import track
 from spacetime_train.package import Model
 from spacetime_train.world import render
 
@@ -31,9 +30,7 @@ def main():
     model = Model(args.weights)
     gen = Generator(model)
 
-    def fair(s):   # the judge reads the caption's shape on the rendered clip
-        return track(render([s], 64, 64, FRAMES)[0].numpy(), s).shape == s.objects[0].shape
-    scenes = single_object_scenes(random.Random(args.seed), args.n, "exclude", fair, clip_seconds=2.0)
+    scenes = shape_readable_scenes(random.Random(args.seed), args.n)
     captions = [s.caption() for s in scenes]
     truth = render(scenes, 64, 64, FRAMES)
     lat = model.encode_video(truth)

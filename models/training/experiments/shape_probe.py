@@ -13,7 +13,7 @@ from collections import Counter
 import numpy as np
 import torch
 
-from spacetime_train.evaluate import FRAMES, GIVEN_LATENTS, Generator, single_object_scenes
+from spacetime_train.evaluate import FRAMES, GIVEN_LATENTS, Generator, shape_readable_scenes
 from spacetime_train.judge import track
 from spacetime_train.networks import TEMPORAL
 from spacetime_train.package import Model
@@ -46,9 +46,7 @@ def main():
     k = 1 + (GIVEN_LATENTS - 1) * TEMPORAL
     later = slice(k, FRAMES)
 
-    def fair(s):   # the judge reads the caption's shape on the truth's frames 17-32
-        return track(render([s], 64, 64, FRAMES)[0].numpy()[later], s).shape == s.objects[0].shape
-    scenes = single_object_scenes(random.Random(args.seed), args.n, "exclude", fair, clip_seconds=2.0)
+    scenes = shape_readable_scenes(random.Random(args.seed), args.n, later)
     truth = render(scenes, 64, 64, FRAMES)
     lat = model.encode_video(truth)
     asked = [s.objects[0].shape for s in scenes]

@@ -95,6 +95,14 @@ def single_object_scenes(rng, n, held_out, accept=lambda s: True, **kw):
     return scenes
 
 
+def shape_readable_scenes(rng, n, frames=slice(None)):
+    """n in-distribution single-object scenes of 2 s where the judge reads the caption's shape on the
+    rendered clip's `frames` (the shape probes: a lost shape is then the model's, not the judge's)."""
+    def readable(s):
+        return track(render([s], 64, 64, FRAMES)[0].numpy()[frames], s).shape == s.objects[0].shape
+    return single_object_scenes(rng, n, "exclude", readable, clip_seconds=2.0)
+
+
 def single_object_groups(rng, n) -> dict:
     """The evaluation's two single-object groups: n in-distribution scenes, then n held-out ones."""
     return {"in distribution": single_object_scenes(rng, n, "exclude"), "held out": single_object_scenes(rng, n, "only")}

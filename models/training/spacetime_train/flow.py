@@ -24,7 +24,7 @@ def logit_normal(shape, generator=None, device="cpu", shift: float = 1.0, unshif
     """Training noise levels: logit-normal(0, 1), shifted like the sampling schedule when shift > 1.
     Where a clip's layout and motion are decided (noise above about 0.85: 4 of 10 steps of a shift-3
     sampling schedule) the unshifted draw puts 4 % of its samples; shifted by 3, 26 %. But the shift
-    starves the low levels where an outline is finished (below 0.33: 24 % unshifted, 4 % shifted by 3),
+    starves the low levels where an outline is finished (below 0.33: 24 % unshifted, 3.5 % shifted by 3),
     so `unshifted_share` of the draws keep the unshifted level (models/README.md, twenty-third session)."""
     t = torch.sigmoid(torch.randn(shape, generator=generator, device=device))
     if unshifted_share > 0:

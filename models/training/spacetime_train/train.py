@@ -522,6 +522,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok, dec=None):
         log(logf, f"dit from step {step} (coherence weight {args.coherence_weight}, object weight {args.object_weight}, timestep shift {args.timestep_shift} (unshifted share {args.unshifted_share}), task mix {args.task_mix}, pillar share {args.pillar_share}): latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
                   f" x {world} rank(s)")
     seconds = state.get("dit_seconds", 0.0)     # training time of earlier runs of this phase
+    restart_unshifted = args.unshifted_share if args.restart_unshifted_share is None else args.restart_unshifted_share
     while True:
         trained_seconds = seconds + time.time() - t0
         restarting = args.restart_minutes > 0 and trained_seconds >= args.dit_minutes * 60
@@ -529,8 +530,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok, dec=None):
             state["restart_step"] = step
             if rank == 0:
                 log(logf, f"warm restart at step {step}: learning rate {args.restart_lr:.1e} for {args.restart_minutes} min, "
-                          f"task mix {args.restart_task_mix}, unshifted share "
-                          f"{args.unshifted_share if args.restart_unshifted_share is None else args.restart_unshifted_share}")
+                          f"task mix {args.restart_task_mix}, unshifted share {restart_unshifted}")
         lr = dit_learning_rate(args, step, trained_seconds, state.get("restart_step"))
         if lr is None:
             break
@@ -549,7 +549,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok, dec=None):
 
         t_len = x0.shape[2]
         clean, independent = sample_task_masks(b, t_len, gen, dev, args.restart_task_mix if restarting else args.task_mix)
-        unshifted = args.restart_unshifted_share if restarting and args.restart_unshifted_share is not None else args.unshifted_share
+        unshifted = restart_unshifted if restarting else args.unshifted_share
         t_shared = logit_normal((b, 1), gen, dev, args.timestep_shift, unshifted).expand(b, t_len)
         t_indep = logit_normal((b, t_len), gen, dev, args.timestep_shift, unshifted)
         t = torch.where(independent.unsqueeze(1), t_indep, t_shared)
