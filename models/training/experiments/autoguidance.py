@@ -14,7 +14,6 @@ starting noise for every variant.
 Variants: `cfg` (the elements' default: classifier-free guidance 4 in (0.5, 0.95]), `auto:W` (autoguidance
 w at every step instead), `both:W` (the default, plus w - 1 times (v_strong - v_weak) at every step).
 """
-import argparse
 import random
 import time
 
@@ -23,6 +22,7 @@ import torch
 from spacetime_train.evaluate import Generator, screen, single_object_groups
 from spacetime_train.flow import sample, starting_noise
 from spacetime_train.package import Model
+from spacetime_train.probe import probe_arguments, probe_model
 from spacetime_train.train import WINDOW_LATENTS
 
 
@@ -48,16 +48,11 @@ class AutoGuided(Generator):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--weights", required=True)
+    ap = probe_arguments(__doc__)
     ap.add_argument("--weak", required=True, help="weights of the weaker denoiser (the same autoencoder)")
-    ap.add_argument("--n", type=int, default=48)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--variants", default="cfg,auto:2,auto:3,both:2")
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    model, weak = Model(args.weights), Model(args.weak)
+    model, weak = probe_model(args), Model(args.weak)
     rng = random.Random(args.seed)
     groups = single_object_groups(rng, args.n)
     for variant in args.variants.split(","):

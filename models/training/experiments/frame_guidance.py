@@ -7,7 +7,6 @@ forward and backward as evaluate measures it, for each weight, on the same clips
 
     cd models/training && PYTHONPATH=$PWD python3 experiments/frame_guidance.py --weights W --n 96 --w 0,2 --seed 9
 """
-import argparse
 import random
 import time
 
@@ -15,7 +14,7 @@ import torch
 
 from spacetime_train.evaluate import Generator, continuity, fair_continuity_scenes, interval
 from spacetime_train.flow import sample, starting_noise
-from spacetime_train.package import Model
+from spacetime_train.probe import probe_arguments, probe_model
 from spacetime_train.train import WINDOW_LATENTS
 
 
@@ -42,16 +41,11 @@ class FrameGuided(Generator):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--weights", required=True)
-    ap.add_argument("--n", type=int, default=48, help="clips per direction")
+    ap = probe_arguments(__doc__, n_help="clips per direction")
     ap.add_argument("--w", default="0,2", help="frame guidance weights, comma-separated")
     ap.add_argument("--interval", type=interval, default=(0.9, 1.0), help="FROM,TO: noise levels guided by the frames")
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    model = Model(args.weights)
+    model = probe_model(args)
     rng = random.Random(args.seed)
     scenes = {d: fair_continuity_scenes(rng, args.n, d) for d in ("forward", "backward")}
     for w in [float(x) for x in args.w.split(",")]:

@@ -13,7 +13,6 @@ training; if not, the representation is the limit.
 
     cd models/training && PYTHONPATH=$PWD python3 experiments/memorise_probe.py --weights W [--clips 64 --minutes 40]
 """
-import argparse
 import copy
 import random
 import time
@@ -21,9 +20,9 @@ import time
 import torch
 
 from spacetime_train.evaluate import FRAMES, Generator, judge_clips, shape_readable_scenes
-from spacetime_train.package import Model
-from spacetime_train.train import flow_matching_loss, native_bf16, object_map
 from spacetime_train.flow import logit_normal
+from spacetime_train.probe import probe_arguments, probe_model
+from spacetime_train.train import flow_matching_loss, native_bf16, object_map
 from spacetime_train.world import render
 
 
@@ -33,18 +32,14 @@ def judged(model, scenes, seed) -> str:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--weights", required=True)
+    ap = probe_arguments(__doc__, n=None)
     ap.add_argument("--clips", type=int, default=64)
     ap.add_argument("--minutes", type=float, default=40)
     ap.add_argument("--every", type=float, default=10)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=1e-4)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    model = Model(args.weights)
+    model = probe_model(args)
     rng = random.Random(args.seed)
     trained_scenes = shape_readable_scenes(rng, args.clips)
     other_scenes = shape_readable_scenes(rng, args.clips)

@@ -6,28 +6,22 @@ the precision to draw it.
 
     cd models/training && PYTHONPATH=$PWD python3 experiments/noise_level_probe.py --weights W --n 96
 """
-import argparse
 import random
 
 import torch
 
 from spacetime_train.evaluate import FRAMES, Generator, judge_clips, shape_readable_scenes
 from spacetime_train.flow import sample
-from spacetime_train.package import Model
+from spacetime_train.probe import probe_arguments, probe_model
 from spacetime_train.world import render
 
 
 @torch.no_grad()
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--weights", required=True)
-    ap.add_argument("--n", type=int, default=96)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--threads", type=int, default=1)
+    ap = probe_arguments(__doc__, n=96)
     ap.add_argument("--levels", default="0.2,0.35,0.5,0.65,0.8,0.9")
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    model = Model(args.weights)
+    model = probe_model(args)
     gen = Generator(model)
 
     scenes = shape_readable_scenes(random.Random(args.seed), args.n)

@@ -12,7 +12,6 @@ single-object groups, the same prompts and starting noise for every variant.
 Variants: `cfg` (the elements' default: classifier-free guidance 4 in (0.5, 0.95]) and `contrast:W:LO-HI`
 (the default plus shape contrast w at the steps whose noise level is in (LO, HI]).
 """
-import argparse
 import random
 import re
 import time
@@ -21,7 +20,7 @@ import torch
 
 from spacetime_train.evaluate import Generator, screen, single_object_groups
 from spacetime_train.flow import sample, starting_noise
-from spacetime_train.package import Model
+from spacetime_train.probe import probe_arguments, probe_model
 from spacetime_train.train import WINDOW_LATENTS
 
 SHAPES = ("circle", "square", "triangle")
@@ -57,15 +56,10 @@ class ShapeContrast(Generator):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--weights", required=True)
-    ap.add_argument("--n", type=int, default=48)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--threads", type=int, default=1)
+    ap = probe_arguments(__doc__)
     ap.add_argument("--variants", default="cfg,contrast:2:0-1,contrast:4:0-1,contrast:4:0-0.6")
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    model = Model(args.weights)
+    model = probe_model(args)
     groups = single_object_groups(random.Random(args.seed), args.n)
     for variant in args.variants.split(","):
         mode, _, rest = variant.partition(":")

@@ -6,7 +6,6 @@ does not take them from the caption; if both lose them, it cannot draw them.
 
     cd models/training && PYTHONPATH=$PWD python3 experiments/shape_probe.py --weights W --n 96
 """
-import argparse
 import random
 from collections import Counter
 
@@ -16,7 +15,7 @@ import torch
 from spacetime_train.evaluate import FRAMES, GIVEN_LATENTS, Generator, shape_readable_scenes
 from spacetime_train.judge import track
 from spacetime_train.networks import TEMPORAL
-from spacetime_train.package import Model
+from spacetime_train.probe import probe_arguments, probe_model
 from spacetime_train.train import WINDOW_LATENTS
 from spacetime_train.world import render
 
@@ -34,14 +33,9 @@ def report(name, truth, judged):
 
 @torch.no_grad()
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--weights", required=True)
-    ap.add_argument("--n", type=int, default=96)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--threads", type=int, default=1)
+    ap = probe_arguments(__doc__, n=96)
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    model = Model(args.weights)
+    model = probe_model(args)
     gen = Generator(model)
     k = 1 + (GIVEN_LATENTS - 1) * TEMPORAL
     later = slice(k, FRAMES)

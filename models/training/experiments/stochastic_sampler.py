@@ -9,7 +9,6 @@ same prompts and starting noise for every variant.
 
     cd models/training && PYTHONPATH=$PWD python3 experiments/stochastic_sampler.py --weights W [--n 48]
 """
-import argparse
 import math
 import random
 import time
@@ -18,7 +17,7 @@ import torch
 
 from spacetime_train.evaluate import Generator, screen, single_object_groups
 from spacetime_train.flow import shifted_sigmas
-from spacetime_train.package import Model
+from spacetime_train.probe import probe_arguments, probe_model
 
 
 @torch.no_grad()
@@ -47,15 +46,10 @@ class AncestralGenerator(Generator):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--weights", required=True)
-    ap.add_argument("--n", type=int, default=48)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--threads", type=int, default=1)
+    ap = probe_arguments(__doc__)
     ap.add_argument("--variants", default="dpm:10,anc0.5:10,anc1:10,anc0.5:20,anc1:20")
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    model = Model(args.weights)
+    model = probe_model(args)
     rng = random.Random(args.seed)
     groups = single_object_groups(rng, args.n)
     for variant in args.variants.split(","):
