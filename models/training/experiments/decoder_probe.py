@@ -16,11 +16,10 @@ import random
 import numpy as np
 import torch
 
-from spacetime_train.evaluate import FRAMES, Generator, judge_clips, single_object_groups
+from spacetime_train.evaluate import FRAMES, JUDGED, Generator, judge_clips, judged_line, single_object_groups
 from spacetime_train.package import Model
 from spacetime_train.world import render
 
-FIGURES = ("colour", "shape", "size", "motion", "smooth")
 BATCH = 24
 
 
@@ -69,10 +68,10 @@ def main():
         torch.save(sample_groups(args.base, args.n, args.seed), args.latents)
     groups = torch.load(args.latents, weights_only=False)
     names = list(groups) + ["reconstructed"]
-    print("decoder | " + " | ".join(f"{g}: {' / '.join(FIGURES)}" for g in names))
+    print("decoder | " + " | ".join(f"{g}: {' / '.join(JUDGED)}" for g in names))
     for weights in [args.base] + args.decoders:
         row = judge_decoder(weights, groups)
-        print(weights + " | " + " | ".join(" / ".join(f"{row[g][k]:.2f}" for k in FIGURES) for g in names), flush=True)
+        print(weights + " | " + " | ".join(judged_line(row[g]) for g in names), flush=True)
 
 
 if __name__ == "__main__":

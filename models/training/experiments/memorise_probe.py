@@ -19,7 +19,7 @@ import time
 
 import torch
 
-from spacetime_train.evaluate import FRAMES, Generator, judge_clips, shape_readable_scenes
+from spacetime_train.evaluate import FRAMES, Generator, judge_clips, judged_line, shape_readable_scenes
 from spacetime_train.flow import logit_normal
 from spacetime_train.probe import probe_arguments, probe_model
 from spacetime_train.train import flow_matching_loss, native_bf16, object_map
@@ -27,8 +27,7 @@ from spacetime_train.world import render
 
 
 def judged(model, scenes, seed) -> str:
-    r = judge_clips(scenes, Generator(model).videos([s.caption() for s in scenes], seed))
-    return " / ".join(f"{r[m]:.2f}" for m in ("colour", "shape", "size", "motion", "smooth"))
+    return judged_line(judge_clips(scenes, Generator(model).videos([s.caption() for s in scenes], seed)))
 
 
 def main():
@@ -51,6 +50,7 @@ def main():
     ema = copy.deepcopy(dit).eval()
     opt = torch.optim.AdamW(dit.parameters(), lr=args.lr, weight_decay=0.0, betas=(0.9, 0.99))
     gen = torch.Generator().manual_seed(args.seed)
+    clean = torch.zeros(args.batch, x0_all.shape[2])      # text to video: no frame given
     bf16 = native_bf16(torch.device("cpu"))
     print(f"{args.clips} clips, batch {args.batch}, lr {args.lr:g}, bfloat16 {bf16}", flush=True)
 
@@ -60,8 +60,7 @@ def main():
               f"  | other captions {judged(model, other_scenes, 2002)}", flush=True)
         model.dit = dit
 
-    r = judge_clips(trained_scenes, model.decode_video(x0_all).numpy())
-    print("trained clips' own latents decoded: " + " / ".join(f"{r[m]:.2f}" for m in ("colour", "shape", "size", "motion", "smooth")), flush=True)
+    print("trained clips' own latents decoded: " + judged_line(judge_clips(trained_scenes, model.decode_video(x0_all).numpy())), flush=True)
     report(0, 0.0)
     step, trained_s, next_report = 0, 0.0, args.every
     while trained_s < args.minutes * 60:
@@ -75,7 +74,6 @@ def main():
             tb = t[:, None, :, None, None]
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                 v = dit((1 - tb) * x0 + tb * noise, t, text, mask)
-            clean = torch.zeros(args.batch, x0.shape[2])
             loss = flow_matching_loss(v.float() - (noise - x0), clean, 2.0, object_map(x0), 5.0)
             opt.zero_grad(set_to_none=True)
             loss.backward()

@@ -10,7 +10,7 @@ import random
 
 import torch
 
-from spacetime_train.evaluate import FRAMES, Generator, judge_clips, shape_readable_scenes
+from spacetime_train.evaluate import FRAMES, Generator, judge_clips, judged_line, shape_readable_scenes
 from spacetime_train.flow import sample
 from spacetime_train.probe import probe_arguments, probe_model
 from spacetime_train.world import render
@@ -31,7 +31,7 @@ def main():
 
     def line(name, videos):
         r = judge_clips(scenes, videos)
-        print(f"{name:32s} " + " / ".join(f"{r[k]:.2f}" for k in ("colour", "shape", "size", "motion", "smooth")), flush=True)
+        print(f"{name:32s} " + judged_line(r), flush=True)
 
     print(f"{len(scenes)} in-distribution single-object scenes, seed {args.seed}; colour / shape / size / motion / smooth")
     line("reconstruction", model.decode_video(lat).numpy())

@@ -4,7 +4,8 @@ Classifier-free guidance amplifies everything the caption changes (v_cond - v_un
 shapes read better but motion and size fall. Here the contrast is the caption against the same
 caption with its shape word replaced by each other shape: v = cfg + w (v_cond - mean v_other). Colour,
 size, motion and background are the same in both, so only what the shape word changes is amplified.
-It costs two more denoiser runs a step where it is applied. Judged like the evaluation's
+It costs two more denoiser runs a step where it is applied (three at steps that are also guided, whose
+conditional velocity is inside the guided pair). Judged like the evaluation's
 single-object groups, the same prompts and starting noise for every variant.
 
     cd models/training && PYTHONPATH=$PWD python3 experiments/shape_contrast.py --weights W [--n 48]
@@ -40,17 +41,16 @@ class ShapeContrast(Generator):
     def sample(self, prompts, seed, clean=None, clean_mask=None, t_lat=WINDOW_LATENTS, size=(64, 64)):
         noise, _, cfg = self.start(prompts, seed, t_lat, size)
         text, mask = self.m.encode_text(prompts)
-        others = [self.m.encode_text([o[k] for o in map(other_shape_captions, prompts)]) for k in range(2)]
+        others = [self.m.encode_text(list(c)) for c in zip(*map(other_shape_captions, prompts))]
         if clean is None:
             clean, clean_mask = torch.zeros_like(noise), torch.zeros(len(prompts), t_lat)
 
         def fn(x, t, guided):
-            v = cfg(x, t, guided)
             if not self.interval[0] < float(t.max()) <= self.interval[1]:
-                return v
-            vc = self.m.dit(x, t, text, mask)
+                return cfg(x, t, guided)
+            vc = self.m.dit(x, t, text, mask)     # unguided, cfg's velocity is this one
             vo = sum(self.m.dit(x, t, ot, om) for ot, om in others) / len(others)
-            return v + self.w * (vc - vo)
+            return (cfg(x, t, guided) if guided else vc) + self.w * (vc - vo)
         return sample(fn, starting_noise(noise, clean_mask, self.conditioned_noise_scale), clean, clean_mask,
                       self.steps, self.shift, self.sampler, self.guidance_interval)
 

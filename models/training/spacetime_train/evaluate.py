@@ -108,13 +108,21 @@ def single_object_groups(rng, n) -> dict:
     return {"in distribution": single_object_scenes(rng, n, "exclude"), "held out": single_object_scenes(rng, n, "only")}
 
 
+JUDGED = ("colour", "shape", "size", "motion", "smooth")
+
+
+def judged_line(r: dict) -> str:
+    """judge_clips' figures as the experiments print them: colour / shape / size / motion / smooth."""
+    return " / ".join(f"{r[m]:.2f}" for m in JUDGED)
+
+
 def screen(gen: "Generator", groups: dict, seed: int) -> str:
     """One line of colour / shape / size / motion / smooth motion per group, sampled by `gen` with the
     evaluation's seeds (the experiments' screens of a sampler or a model against the default)."""
     row = []
     for k, (group, scenes) in enumerate(groups.items()):
         r = judge_clips(scenes, gen.videos([s.caption() for s in scenes], seed + 10000 * k))
-        row.append(f"{group}: " + " / ".join(f"{r[m]:.2f}" for m in ("colour", "shape", "size", "motion", "smooth")))
+        row.append(f"{group}: " + judged_line(r))
     return " | ".join(row)
 
 
