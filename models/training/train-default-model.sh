@@ -24,8 +24,11 @@
 # AMD EPYC); elsewhere in float32 (train.py --precision). The resumed state is written into the run
 # directory at once, so the producer and every later phase continue from it.
 # Time on the 2-core development machine: see models/README.md (phase times are in $run/train.log).
-# GPU: DEVICE=cuda runs the phases there (the same code); several GPUs or machines: start
-# train.py's denoiser phase under torchrun (DistributedDataParallel, gloo on CPU, NCCL on GPUs).
+# GPU: DEVICE=cuda runs the phases there (the same code; the producer renders and encodes there too);
+# several GPUs or machines: start train.py's denoiser phase under torchrun (DistributedDataParallel,
+# gloo on CPU, NCCL on GPUs). The committed state is 2.6.0's: its denoiser went on past this
+# schedule in two warm restarts on a GPU (train-on-gpu.sh, which trains on from any state, on a GPU
+# or here with DEVICE=cpu), so with the defaults below this command trains nothing more and exports it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 run="${1:-runs/v2}"
@@ -36,7 +39,7 @@ COHERENCE_WEIGHT="${COHERENCE_WEIGHT:-2}"  # train.py --coherence-weight (models
 TIMESTEP_SHIFT="${TIMESTEP_SHIFT:-3}"      # train.py --timestep-shift (models/README.md, tenth session)
 OBJECT_WEIGHT="${OBJECT_WEIGHT:-5}"        # train.py --object-weight (models/README.md, fifteenth session: 2.3.0 used it from step 31 250 on)
 TASK_MIX="${TASK_MIX:-0.25,0.35,0.20,0.10,0.10}"  # train.py --task-mix (sixteenth session: 2.4.0 used it from step 34 250 on, the default 0.40,0.25,0.15,0.10,0.10 before)
-RESTART_MINUTES="${RESTART_MINUTES:-0}"    # train on past DIT_MINUTES: a warm restart of this many minutes (train.py --restart-*; tried in the sixteenth session, not shipped)
+RESTART_MINUTES="${RESTART_MINUTES:-0}"    # train on past DIT_MINUTES: a warm restart of this many minutes (train.py --restart-*; tried in the sixteenth session, not shipped; train-on-gpu.sh starts a fresh one)
 DECODER_STEPS="${DECODER_STEPS:-27000}"  # decoder-only steps after the denoiser phase (2.0.0: 2500; 2.1.0: 17 810 of 20 000; 2.2.0: 27 000)
 INIT_PACKAGE="${INIT_PACKAGE:-$here/../spacetime-world-v1}"
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
@@ -53,7 +56,7 @@ $py -m spacetime_train.train --out "$run" --phase vae --vae-steps "$VAE_STEPS" -
 
 rm -f "$run/dit.done"
 # The trainer writes shards 0-7 before it starts; the producer adds from 8 on while it trains.
-$py -m spacetime_train.latents --run "$run" --first 8 --until "$run/dit.done" --threads 1 > "$run/latents.log" 2>&1 &
+$py -m spacetime_train.latents --run "$run" --first 8 --until "$run/dit.done" --threads 1 "${device[@]}" > "$run/latents.log" 2>&1 &
 producer=$!
 trap 'touch "$run/dit.done"; kill $producer 2>/dev/null || true' EXIT
 $py -m spacetime_train.train --out "$run" --phase dit --dit-steps 100000 --dit-minutes "$DIT_MINUTES" --dit-batch 32 \
@@ -66,7 +69,7 @@ $py -m spacetime_train.train --out "$run" --phase decoder --decoder-steps "$DECO
     --edge-weight 4 --threads 1 "${device[@]}"
 
 $py -m spacetime_train.export --weights "$run/weights.pt" --out "$run/package" --fixtures "$run/fixtures" \
-    --version "${VERSION:-2.5.0}"
+    --version "${VERSION:-2.6.0}"
 cp "$run/train.log" "$run/package/TRAINING.log"
 OPENBLAS_NUM_THREADS=$(nproc) $py -m spacetime_train.evaluate --weights "$run/weights.pt" --out "$run/package/eval" \
     --n 96 --threads "$(nproc)"

@@ -177,6 +177,8 @@ def main(argv=None):
     ap.add_argument("--fixtures", help="directory for golden fixtures")
     ap.add_argument("--version", help="the package's version in its manifest (default: the model design's, "
                                       "package.manifest)")
+    ap.add_argument("--training-command", help="the commands that trained these weights, for the manifest's "
+                                               "training.command (default: models/training/train-default-model.sh)")
     args = ap.parse_args(argv)
     torch.manual_seed(0)
     model = Model(args.weights)
@@ -186,6 +188,8 @@ def main(argv=None):
     m = manifest(model, specs)
     if args.version:
         m["version"] = args.version
+    if args.training_command:
+        m["training"]["command"] = args.training_command
     m["text"]["tokenizer_sha256"] = _sha256(os.path.join(args.out, "tokenizer.json"))
     with open(os.path.join(args.out, "model.json"), "w") as f:
         json.dump(m, f, indent=1)

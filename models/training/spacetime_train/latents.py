@@ -68,8 +68,9 @@ def fill(run: str, enc, seed: int, shards: int, device="cpu", clips: int = SHARD
 class LatentCache:
     """Every shard written so far, grouped by frame size; batches are drawn from one size."""
 
-    def __init__(self, run: str):
+    def __init__(self, run: str, device="cpu"):
         self.run = run
+        self.device = torch.device(device)   # on a GPU the whole cache sits in its memory: batches never cross the bus
         self.loaded: set[str] = set()
         self.by_size: dict[tuple, list] = {}
         self.pillars: dict[tuple, list[int]] = {}     # per size, the indices of the clips with a pillar
@@ -80,7 +81,7 @@ class LatentCache:
         for path in sorted(glob.glob(os.path.join(shard_dir(self.run), "shard-*.pt"))):
             if path in self.loaded:
                 continue
-            shard = torch.load(path, map_location="cpu", weights_only=False)
+            shard = torch.load(path, map_location=self.device, weights_only=False)
             lat, caps = self.by_size.setdefault(tuple(shard["size"]), [[], []])
             lat.append(shard["latents"])
             self.pillars.setdefault(tuple(shard["size"]), []).extend(
@@ -118,17 +119,19 @@ def main(argv=None):
     ap.add_argument("--run", required=True, help="run directory whose checkpoint holds the trained autoencoder")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--shards", type=int, default=400, help="stop after this many shards (64 clips each)")
+    ap.add_argument("--clips", type=int, default=SHARD_CLIPS, help="clips per shard")
     ap.add_argument("--first", type=int, default=0, help="first shard index to write (the trainer writes the ones before)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--device", default="cpu", help="where clips are rendered and encoded (cuda: about as fast as a trainer takes them)")
     ap.add_argument("--until", help="stop when this file exists (the trainer writes it when it ends)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
-    enc = load_autoencoder(args.run)[0]
+    enc = load_autoencoder(args.run)[0].to(args.device)
     t0 = time.time()
     for i in range(args.first, args.shards):
         if args.until and os.path.exists(args.until):
             break
-        ensure_shard(args.run, enc, args.seed, i)
+        ensure_shard(args.run, enc, args.seed, i, device=args.device, clips=args.clips)
         if i % 10 == 9:
             print(f"latents: shard {i + 1}, {(time.time() - t0) / 60:.1f} min", flush=True)
 

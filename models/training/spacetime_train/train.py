@@ -489,7 +489,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok, dec=None):
         p.requires_grad_(False)
     if "latent_shift" not in state:
         state["latent_shift"], state["latent_scale"] = latent_statistics(enc, dev, args.seed)
-    cache = LatentCache(args.out)
+    cache = LatentCache(args.out, dev)
     if rank == 0:
         fill(args.out, enc, args.seed, args.min_shards, device=dev, clips=args.shard_clips)
     if world > 1:
@@ -522,6 +522,7 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok, dec=None):
         log(logf, f"dit from step {step} (coherence weight {args.coherence_weight}, object weight {args.object_weight}, timestep shift {args.timestep_shift} (unshifted share {args.unshifted_share}), task mix {args.task_mix}, pillar share {args.pillar_share}): latent cache {cache.clips} clips in {len(cache.loaded)} shards, batch {args.dit_batch}"
                   f" x {world} rank(s)")
     seconds = state.get("dit_seconds", 0.0)     # training time of earlier runs of this phase
+    refreshed = time.time()
     restart_unshifted = args.unshifted_share if args.restart_unshifted_share is None else args.restart_unshifted_share
     while True:
         trained_seconds = seconds + time.time() - t0
@@ -536,8 +537,9 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok, dec=None):
             break
         for g in opt.param_groups:
             g["lr"] = lr
-        if step % 50 == 0:
+        if time.time() - refreshed > 30:    # by the clock: a GPU takes hundreds of steps between two shards
             cache.refresh()
+            refreshed = time.time()
         b = args.dit_batch
         z_all, captions = cache.batch(rng, b, args.pillar_share)
         z_all = space.to_latents(z_all).to(dev)
@@ -577,8 +579,9 @@ def train_dit(args, state, enc, text, dit, dev, logf, tok, dec=None):
         with torch.no_grad():
             decay = min(args.ema, (1 + step) / (10 + step))
             for name, net in (("text", text), ("dit", dit)):
-                for pe, pm in zip(ema[name].parameters(), net.parameters()):
-                    pe.lerp_(pm, 1 - decay)
+                averaged = list(ema[name].parameters())   # multi-tensor kernels: a few launches a step, not two per tensor
+                torch._foreach_mul_(averaged, decay)
+                torch._foreach_add_(averaged, list(net.parameters()), alpha=1 - decay)
         if rank == 0 and (step % 100 == 0 or step == args.dit_steps):
             log(logf, f"dit step {step}/{args.dit_steps} loss {loss.item():.4f} lr {lr:.2e} cache {cache.clips} clips "
                       f"{(time.time() - t0) / 60:.1f}min" + (f" decoded {pixel_loss.item():.4f}" if decoded is not None else ""))

@@ -273,9 +273,12 @@ def test_smoke_training_and_export(tmp_path):
     after_dec = torch.load(tmp_path / "run2" / "checkpoint.pt", weights_only=False)["dec"]
     assert any(not torch.equal(before_dec[k], after_dec[k]) for k in before_dec), "the decoder did not train"
     pkg2 = tmp_path / "pkg2"
-    export_main(["--weights", str(tmp_path / "run2" / "weights.pt"), "--out", str(pkg2), "--fixtures", str(tmp_path / "fx2")])
+    export_main(["--weights", str(tmp_path / "run2" / "weights.pt"), "--out", str(pkg2), "--fixtures", str(tmp_path / "fx2"),
+                 "--training-command", "train-default-model.sh, then train-on-gpu.sh"])
     manifest2 = json.loads((pkg2 / "model.json").read_text())
     assert (manifest2["training"]["dec_step"], manifest2["training"]["dec_restart_step"]) == (5, 3)
+    assert manifest2["training"]["command"] == "train-default-model.sh, then train-on-gpu.sh"
+    assert manifest["training"]["command"] == "models/training/train-default-model.sh"
     vae = manifest2["vae"]
     assert (vae["scaling_factor"], vae["shift_factor"]) == (1.0, 0.0)
     assert any(n.op_type == "Einsum" for n in onnx.load(str(pkg2 / "vae_encoder.onnx")).graph.node)
