@@ -10,9 +10,10 @@ FORMAT_VERSION = 1
 DEFAULT_STEPS = 10
 DEFAULT_GUIDANCE = 4.0
 SHIFT = 3.0  # timestep shift for sampling: measured best of {1, 3} x guidance {4, 7} (models/README.md)
-# Guidance only at noise levels in (0.5, 0.95]: on 96 captions the same colour and motion scores as
-# guidance at every step, 10-15 % less time (SamplingEvaluation, models/README.md).
-GUIDANCE_INTERVAL = [0.5, 0.95]
+# Guidance at noise levels in (0, 0.95]: with 2.6.0's weights generated shape 0.40 / 0.42 at seeds 7
+# / 8 against 0.32 / 0.35 with (0.5, 0.95], the earlier packages' interval (it saved 10-15 % of a
+# window's time at equal colour and motion for 1.0.0): models/README.md, twenty-fifth session.
+GUIDANCE_INTERVAL = [0.0, 0.95]
 # The starting noise of windows with given frames is scaled by this (flow.starting_noise): with
 # 2.4.0's weights, extension continuity forward / backward 0.19 / 0.12 at 1, 0.46 / 0.42 at 0.4, the
 # best of 1 to 0.3 (models/README.md, seventeenth session); text to video does not use it.

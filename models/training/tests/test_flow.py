@@ -85,8 +85,9 @@ def test_given_frames_stay_clean_and_are_shown_at_timestep_0(sampler):
 
 
 def test_guidance_runs_only_at_noise_levels_in_the_interval():
-    # The package's interval (0.5, 0.95] over 10 shift-3 steps: the first two (sigma 1, 0.964) and
-    # the last two (0.429, 0.25) run the conditional model alone (models/README.md).
+    # The interval (0.5, 0.95] of the packages up to 2.5.0 over 10 shift-3 steps: the first two (sigma
+    # 1, 0.964) and the last two (0.429, 0.25) run the conditional model alone (models/README.md);
+    # 2.6.0's (0, 0.95] guides the last two too.
     guided = []
 
     def v(x, t, g):

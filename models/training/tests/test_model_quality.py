@@ -12,7 +12,8 @@ from spacetime_train.recover import recover
 PACKAGE = os.path.join(os.path.dirname(__file__), "..", "..", "spacetime-world-v1")
 
 # Measured with this test's settings (the package's, DPM-Solver++ 2M) on 2.6.0 in the twenty-fifth
-# session, on the 2-core development machine (deterministic on one CPU); the guard allows a little less.
+# session, on the 2-core development machine (deterministic on one CPU), with its guidance interval
+# (0, 0.95] and with (0.5, 0.95] alike; the guard allows a little less.
 # 2.5.0 (its denoiser 3568 steps earlier) measured the same but smooth 0.87 (eighteenth session; these
 # figures do not depend on its conditioned noise scale). Until then the test sampled with
 # Euler and guidance at every step: 2.4.0 and 2.5.0 (the same graphs) measured smooth 0.86 so. 2.3.0 (its

@@ -159,7 +159,7 @@ class RuntimeTest {
         Video everyStep = pipeline.generate(b.guidance(4).guidanceInterval(0, 1).build());
         Video packageDefault = pipeline.generate(b.guidance(4).guidanceInterval(Double.NaN, Double.NaN).build());
         assertTrue(!java.util.Arrays.equals(everyStep.rgb(), packageDefault.rgb()), "the package's interval is used");
-        assertEquals(0.5, model.manifest().guidanceInterval()[0]);
+        assertEquals(0.0, model.manifest().guidanceInterval()[0]);
         assertEquals(0.95, model.manifest().guidanceInterval()[1]);
     }
 
