@@ -35,10 +35,7 @@ run="${1:-runs/v2}"
 py="${PYTHON:-/usr/bin/python3}"
 VAE_STEPS="${VAE_STEPS:-2800}"       # the committed state's autoencoder step: more retrains the latents
 DIT_MINUTES="${DIT_MINUTES:-1600}"   # the denoiser's cosine schedule, in training minutes over all sessions (2.4.0 stopped at 1599.5 of 1600; 2.3.0 stopped at 1502, 2.2.0 at 1413; 2.0.0 ran 1300 of 1300: models/README.md)
-COHERENCE_WEIGHT="${COHERENCE_WEIGHT:-2}"  # train.py --coherence-weight (models/README.md, ninth session)
-TIMESTEP_SHIFT="${TIMESTEP_SHIFT:-3}"      # train.py --timestep-shift (models/README.md, tenth session)
-OBJECT_WEIGHT="${OBJECT_WEIGHT:-5}"        # train.py --object-weight (models/README.md, fifteenth session: 2.3.0 used it from step 31 250 on)
-TASK_MIX="${TASK_MIX:-0.25,0.35,0.20,0.10,0.10}"  # train.py --task-mix (sixteenth session: 2.4.0 used it from step 34 250 on, the default 0.40,0.25,0.15,0.10,0.10 before)
+source "$here/denoiser-settings.sh"      # COHERENCE_WEIGHT, TIMESTEP_SHIFT, OBJECT_WEIGHT, TASK_MIX
 RESTART_MINUTES="${RESTART_MINUTES:-0}"    # train on past DIT_MINUTES: a warm restart of this many minutes (train.py --restart-*; tried in the sixteenth session, not shipped; train-on-gpu.sh starts a fresh one)
 DECODER_STEPS="${DECODER_STEPS:-27000}"  # decoder-only steps after the denoiser phase (2.0.0: 2500; 2.1.0: 17 810 of 20 000; 2.2.0: 27 000)
 INIT_PACKAGE="${INIT_PACKAGE:-$here/../spacetime-world-v1}"

@@ -29,6 +29,7 @@ DEVICE="${DEVICE:-cuda}"
 FROM="$(realpath "${FROM:-$here/resume/v2-state.pt}")"
 FIRST_SHARDS="${FIRST_SHARDS:-16}"     # written by the first trainer before any trains; the producers write the rest
 SHARD_CLIPS="${SHARD_CLIPS:-64}"
+source "$here/denoiser-settings.sh"      # the shipped run's losses and task mix
 export PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2
 if [ -n "${WORK:-}" ]; then work="$WORK"; mkdir -p "$work"; else work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT; fi
 mkdir -p "$work/latents"
@@ -63,12 +64,14 @@ pids=() producers=()
 for i in "${!variants[@]}"; do
   name="${variants[$i]%%:*}"; lr="${variants[$i]#*:}"
   # Only the first trainer writes the first shards; the others wait for them rather than render them again.
-  [ "$i" -eq 0 ] || while [ ! -f "$work/latents/shard-$(printf %06d $((FIRST_SHARDS - 1))).pt" ]; do sleep 1; done
+  # (If the first trainer ends before it wrote them, the others start anyway and write them themselves.)
+  [ "$i" -eq 0 ] || while [ ! -f "$work/latents/shard-$(printf %06d $((FIRST_SHARDS - 1))).pt" ] \
+      && kill -0 "${pids[0]}" 2>/dev/null; do sleep 1; done
   "$py" -m spacetime_train.train --out "$work/$name" --phase dit --device "$DEVICE" --threads 2 \
       --dit-steps 100000000 --dit-minutes "$dit_minutes" --dit-lr "$lr" --dit-batch "$BATCH" \
       --restart-minutes "$MINUTES" --restart-lr "$lr" --max-minutes "$(awk "BEGIN { print $MINUTES + 1 }")" \
-      --coherence-weight 2 --object-weight 5 --timestep-shift 3 \
-      --task-mix 0.25,0.35,0.20,0.10,0.10 --restart-task-mix 0.25,0.35,0.20,0.10,0.10 \
+      --coherence-weight "$COHERENCE_WEIGHT" --object-weight "$OBJECT_WEIGHT" --timestep-shift "$TIMESTEP_SHIFT" \
+      --task-mix "$TASK_MIX" --restart-task-mix "$TASK_MIX" \
       --min-shards "$FIRST_SHARDS" --shard-clips "$SHARD_CLIPS" > "$work/$name.out" 2>&1 &
   pids+=($!)
   if [ "$i" -eq 0 ]; then   # two producers, each on half the remaining shard indices (a clip's content is fixed by its index)
